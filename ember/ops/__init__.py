@@ -1,0 +1,1 @@
+"""Every differentiable primitive and composite op, grouped by family."""
