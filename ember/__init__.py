@@ -24,7 +24,12 @@ from .ops.shape import *  # noqa: F401,F403
 from .ops.conversion import *  # noqa: F401,F403
 from .ops.indexing import *  # noqa: F401,F403
 from .ops.blas import *  # noqa: F401,F403
-from . import cuda  # noqa: E402
+from .ops.joining import *  # noqa: F401,F403
+from .ops.sorting import *  # noqa: F401,F403
+from .ops.linalg import *  # noqa: F401,F403
+from .ops.random import *  # noqa: F401,F403
+from .random import *  # noqa: F401,F403
+from . import cuda, linalg, special, testing, return_types  # noqa: E402
 
 
 def is_tensor(obj) -> bool:

@@ -1,0 +1,4 @@
+"""joining ops (being written)"""
+from __future__ import annotations
+
+__all__ = []

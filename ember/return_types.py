@@ -1,0 +1,4 @@
+"""ember.return_types (being written)"""
+from __future__ import annotations
+
+__all__ = []

@@ -1,0 +1,4 @@
+"""ember.special (being written)"""
+from __future__ import annotations
+
+__all__ = []

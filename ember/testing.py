@@ -1,0 +1,4 @@
+"""ember.testing (being written)"""
+from __future__ import annotations
+
+__all__ = []
