@@ -14,6 +14,7 @@ from ._device import CPU, device as Device, to_device
 from .autograd import grad_mode
 
 _new = object.__new__
+_FROM_NP = D._FROM_NP
 
 
 class Version:
@@ -53,12 +54,15 @@ class Tensor:
     @classmethod
     def _wrap(cls, arr, requires_grad: bool = False, dtype: D.dtype | None = None) -> 'Tensor':
         """A new tensor (a leaf) that holds ``arr`` without copying it."""
-        if isinstance(arr, np.generic):
-            arr = np.asarray(arr)
         t = _new(cls)
+        if type(arr) is np.ndarray:
+            t._device = CPU
+        else:
+            if isinstance(arr, np.generic):
+                arr = np.asarray(arr)
+            t._device = _device_of(arr)
         t._data = arr
-        t.dtype = dtype if dtype is not None else D.from_numpy_dtype(arr.dtype)
-        t._device = CPU if type(arr) is np.ndarray else _device_of(arr)
+        t.dtype = dtype if dtype is not None else (_FROM_NP.get(arr.dtype) or D.from_numpy_dtype(arr.dtype))
         t._requires_grad = requires_grad
         t._grad = None
         t.grad_fn = None
@@ -258,7 +262,6 @@ class Tensor:
         """A new tensor that shares storage and version counter with this one but is outside the graph."""
         t = Tensor._wrap(self._data, dtype=self.dtype)
         t._version_ctr = self._version_ctr
-        t._base = self._base if self._base is not None else None
         return t
 
     def detach_(self) -> 'Tensor':

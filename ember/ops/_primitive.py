@@ -34,6 +34,7 @@ from ..autograd.graph import Node, leaf_edge
 _state = grad_mode.state
 _wrap = Tensor._wrap
 _PY_SCALARS = (bool, int, float, complex)
+_SEQ = (list, tuple)
 
 
 class SavedTensor:
@@ -244,9 +245,11 @@ class Primitive:
 
     def __call__(self, *args, **kwargs):
         out_arg = None
+        kw_arrays = kwargs
         if kwargs:
             if 'out' in kwargs:
                 out_arg = kwargs.pop('out')
+            kw_arrays = dict(kwargs)
             for k, v in kwargs.items():
                 if k not in self.defaults and k not in self.params:
                     raise TypeError(f"{self.name}() got an unexpected keyword argument '{k}'")
@@ -254,80 +257,89 @@ class Primitive:
         arrays = list(args)
         flat = []
         positions = []
-        params = self.params
-        for i, a in enumerate(args):
+        i = 0
+        for a in args:
             if isinstance(a, Tensor):
                 arrays[i] = a._data
                 flat.append(a)
                 positions.append((i, -1))
-            elif type(a) in (list, tuple) and a and isinstance(a[0], Tensor):
-                arrays[i] = [x._data for x in a]
-                for j, x in enumerate(a):
-                    if not isinstance(x, Tensor):
-                        raise TypeError(f"{self.name}(): expected a sequence of Tensors, but element {j} is "
-                                        f"{type(x).__name__}")
-                    flat.append(x)
-                    positions.append((i, j))
-        kw_arrays = kwargs
+            elif type(a) in _SEQ and a and isinstance(a[0], Tensor):
+                self._unwrap_seq(i, a, arrays, flat, positions)
+            i += 1
         if kwargs:
-            kw_arrays = dict(kwargs)
             for k, v in kwargs.items():
                 if isinstance(v, Tensor):
                     kw_arrays[k] = v._data
                     flat.append(v)
-                    positions.append((params.index(k), -1))
-        promote = self.promote
-        if promote is not None:
-            rt = self._promote(args, kwargs, arrays, kw_arrays)
+                    positions.append((self.params.index(k), -1))
+        if self.promote is not None:
+            self._promote(args, kwargs, arrays, kw_arrays)
         res = self.fn(*arrays, **kw_arrays)
+        aux = None
         if self.aux:
             n_aux = len(self.aux)
             aux = res[-n_aux:]
             res = res[0] if len(res) == n_aux + 1 else res[:-n_aux]
-        else:
-            aux = None
-        multi = self.n_out > 1
-        if multi:
-            outs = [_wrap(r) for r in res]
-        else:
+        if self.n_out == 1:
             outs = [_wrap(res)]
             if self.view and flat:
                 _mark_view(outs[0], flat[0])
-        if flat and _state.enabled and self.differentiable:
+        else:
+            outs = [_wrap(r) for r in res]
+        if _state.enabled and self.differentiable:
             for t in flat:
                 if t._requires_grad:
                     self._record(outs, flat, positions, args, kwargs, aux)
                     break
         if out_arg is not None:
             return _write_out(self.name, out_arg, outs, flat)
-        return tuple(outs) if multi else outs[0]
+        return outs[0] if self.n_out == 1 else tuple(outs)
 
-    def _promote(self, args, kwargs, arrays, kw_arrays) -> D.dtype:
-        """Cast the operands to their common dtype (PyTorch's rules); return it."""
-        vals = []
+    def _unwrap_seq(self, i, seq, arrays, flat, positions):
+        arrays[i] = [x._data if isinstance(x, Tensor) else x for x in seq]
+        for j, x in enumerate(seq):
+            if not isinstance(x, Tensor):
+                raise TypeError(f"{self.name}(): expected a sequence of Tensors, but element {j} is "
+                                f"{type(x).__name__}")
+            flat.append(x)
+            positions.append((i, j))
+
+    def _promote(self, args, kwargs, arrays, kw_arrays) -> None:
+        """Cast the operands to their common dtype (PyTorch's rules)."""
+        ops = self.operand_idx
         n = len(args)
-        for i in self.operand_idx:
-            if i < n:
-                vals.append(args[i])
-            else:
-                vals.append(kwargs.get(self.params[i]))
-        first = vals[0]
-        rt = None
-        if isinstance(first, Tensor):
-            rt = first.dtype
-            for v in vals[1:]:
-                if not (isinstance(v, Tensor) and v.dtype is rt):
-                    rt = None
-                    break
-        if rt is None:
-            rt = result_type(vals)
+        # Fast paths: one tensor operand, or a tensor with a same-dtype tensor or a Python number of a
+        # category no higher than its own (``x * 0.5``): nothing to cast.
+        if n and ops[-1] < n:
+            a = args[ops[0]]
+            if isinstance(a, Tensor):
+                rt = a.dtype
+                if len(ops) == 1:
+                    if self.promote == 'float' and rt.category < D.FLOAT:
+                        arrays[ops[0]] = a._data.astype(D.get_default_dtype().np)
+                    elif self.promote == 'int' and rt.category > D.INT:
+                        raise RuntimeError(f"\"{self.name}_cpu\" not implemented for '{rt._legacy}'")
+                    return
+                if len(ops) == 2:
+                    b = args[ops[1]]
+                    tb = type(b)
+                    if (tb is float and rt.category >= D.FLOAT) or (tb is int and rt.category >= D.INT) or (
+                            isinstance(b, Tensor) and b.dtype is rt):
+                        if self.promote == 'float' and rt.category < D.FLOAT:
+                            pass
+                        elif self.promote == 'int' and rt.category > D.INT:
+                            pass
+                        else:
+                            return
+        vals = [args[i] if i < n else kwargs.get(self.params[i]) for i in ops]
+        rt = result_type(vals)
         kind = self.promote
         if kind == 'float' and rt.category < D.FLOAT:
             rt = D.get_default_dtype()
         elif kind == 'int' and rt.category > D.INT:
             raise RuntimeError(f"\"{self.name}_cpu\" not implemented for '{rt._legacy}'")
         npd = rt.np
-        for i in self.operand_idx:
+        for i in ops:
             if i < n:
                 v = args[i]
                 if isinstance(v, Tensor):
@@ -340,7 +352,6 @@ class Primitive:
                 v = kwargs.get(k)
                 if isinstance(v, Tensor) and v._data.dtype != npd:
                     kw_arrays[k] = v._data.astype(npd)
-        return rt
 
     def _record(self, outs, flat, positions, args, kwargs, aux):
         """Make the backward node and connect the outputs to it."""
@@ -451,6 +462,9 @@ def inplace(op: Primitive, x: Tensor, *args, **kwargs) -> Tensor:
     write_into(x, res, op.name)
     if recording and res.grad_fn is not None:
         x.grad_fn, x._out_nr, x._requires_grad = res.grad_fn, res._out_nr, True
+        if x._base is not None:
+            from ._views import rebase_view_history
+            rebase_view_history(x, res)
     return x
 
 
