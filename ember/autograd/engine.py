@@ -1,7 +1,7 @@
 """The backward engine: runs the graph's nodes in dependency order and routes gradients along its edges."""
 from __future__ import annotations
 
-import heapq
+from heapq import heapify, heappop, heappush
 
 from . import grad_mode
 from .anomaly_mode import anomaly
@@ -84,16 +84,22 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool, 
         needed = None
 
     heap = [(-n._seq, id(n), n) for n in set(roots) if deps.get(n, 0) == 0]
-    heapq.heapify(heap)
+    heapify(heap)
     prev_enabled = grad_mode.state.enabled
     grad_mode.state.enabled = create_graph
     try:
         while heap:
-            _, _, node = heapq.heappop(heap)
-            buf = buffers.pop(node, {})
-            n_out = max(buf) + 1 if buf else 1
-            grads = [buf.get(k) for k in range(n_out)]
-            grads = _run_pre_hooks(node, grads)
+            node = heappop(heap)[2]
+            buf = buffers.pop(node, None)
+            if not buf:
+                grads = [None]
+            elif len(buf) == 1 and 0 in buf:
+                grads = [buf[0]]
+            else:
+                grads = [buf.get(k) for k in range(max(buf) + 1)]
+            if node._tensor_hooks or node._retain or node._pre_hooks or (
+                    type(node) is AccumulateGrad and node.variable._hooks):
+                grads = _run_pre_hooks(node, grads)
             if captured is not None and node in targets:
                 for k, g in enumerate(grads):
                     if g is not None:
@@ -117,12 +123,16 @@ def run_backward(outputs, grad_outputs, retain_graph: bool, create_graph: bool, 
                 if child is None or (needed is not None and child not in needed):
                     continue
                 if g is not None:
-                    cb = buffers.setdefault(child, {})
-                    cb[nr] = g if cb.get(nr) is None else cb[nr] + g
+                    cb = buffers.get(child)
+                    if cb is None:
+                        buffers[child] = {nr: g}
+                    else:
+                        prev = cb.get(nr)
+                        cb[nr] = g if prev is None else prev + g
                 d = deps[child] - 1
                 deps[child] = d
                 if d == 0:
-                    heapq.heappush(heap, (-child._seq, id(child), child))
+                    heappush(heap, (-child._seq, id(child), child))
     finally:
         grad_mode.state.enabled = prev_enabled
     return captured

@@ -355,23 +355,34 @@ class Primitive:
 
     def _record(self, outs, flat, positions, args, kwargs, aux):
         """Make the backward node and connect the outputs to it."""
+        if self.n_out == 1:
+            o = outs[0]
+            if o.dtype.category < D.FLOAT:
+                return
+        elif all(k in self.nondiff_outputs or o.dtype.category < D.FLOAT for k, o in enumerate(outs)):
+            return
         node = PrimitiveNode()
         node.op = self
-        node.next_functions = tuple([leaf_edge(t) for t in flat])
+        edges = []
+        for t in flat:
+            fn = t.grad_fn
+            edges.append((fn, t._out_nr) if fn is not None else leaf_edge(t))
+        node.next_functions = tuple(edges)
         node.meta = tuple([(t._data.shape, t.dtype) for t in flat])
         node.positions = positions
         node.n_out = self.n_out
-        nondiff = self.nondiff_outputs
-        diff_outs = []
-        for k, o in enumerate(outs):
-            if k not in nondiff and o.dtype.category >= D.FLOAT:
-                o._requires_grad = True
-                o.grad_fn = node
-                o._out_nr = k
-                diff_outs.append(o)
-        if not diff_outs:
-            return
-        node._out_meta = [(o._data.shape, o.dtype) for o in outs] if self.n_out > 1 else None
+        if self.n_out == 1:
+            o._requires_grad = True
+            o.grad_fn = node
+            node._out_meta = None
+        else:
+            nondiff = self.nondiff_outputs
+            for k, o in enumerate(outs):
+                if k not in nondiff and o.dtype.category >= D.FLOAT:
+                    o._requires_grad = True
+                    o.grad_fn = node
+                    o._out_nr = k
+            node._out_meta = [(o._data.shape, o.dtype) for o in outs]
         saved = []
         n = len(args)
         for kind, idx, name in self._saves:
