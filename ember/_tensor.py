@@ -383,7 +383,7 @@ class Tensor:
 
     def __repr__(self, *, tensor_contents=None) -> str:
         from ._tensor_str import tensor_repr
-        return tensor_repr(self)
+        return tensor_repr(self, tensor_contents)
 
     def __str__(self) -> str:
         return self.__repr__()
