@@ -1,0 +1,5 @@
+"""``ember.optim``: optimizers and learning-rate schedulers."""
+from .optimizer import Optimizer
+from .sgd import SGD
+from .adam import Adam
+from .adamw import AdamW
