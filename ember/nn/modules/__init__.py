@@ -1,3 +1,4 @@
 """The layers of ``ember.nn``, one concept per module, as in ``torch.nn.modules``."""
-from .module import Module
+from .module import Module  # noqa: F401
 from .container import Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict
+from .linear import Identity, Linear, LazyLinear, Bilinear
