@@ -1,10 +1,10 @@
-"""``ember.nn.functional``: the stateless form of every layer, activation and loss."""
+"""Linear maps: ``linear`` (a fused primitive: one BLAS call forward, two backward), ``bilinear``."""
 from __future__ import annotations
 
 import numpy as np
 
-from .._tensor import Tensor
-from ..ops._primitive import primitive
+from ..._tensor import Tensor
+from ...ops._primitive import primitive
 
 
 def _dims(shape) -> str:
@@ -43,7 +43,7 @@ def _(grad, x, weight, bias, needs_input_grad):
 
 
 def _np_name(npd) -> str:
-    from .._dtype import from_numpy_dtype
+    from ..._dtype import from_numpy_dtype
     return from_numpy_dtype(npd)._legacy
 
 
@@ -53,7 +53,4 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         return _linear(input, weight)
     return _linear(input, weight, bias)
 
-
-def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    """max(input, 0) elementwise."""
-    return input.relu_() if inplace else input.relu()
+__all__ = ['linear']

@@ -1,0 +1,5 @@
+"""``ember.nn.functional``: the stateless form of every layer, activation and loss (``torch.nn.functional``).
+
+One private module per family; this namespace re-exports them all.
+"""
+from .linear import *  # noqa: F401,F403
