@@ -660,7 +660,7 @@ class Module:
                     args = res if isinstance(res, tuple) else (res,)
         bw = None
         if (self._backward_hooks or self._backward_pre_hooks) and grad_mode.state.enabled:
-            from .._backward_hook import BackwardHook
+            from ._backward_hook import BackwardHook
             bw = BackwardHook(self)
             args = bw.setup_input(args)
         result = self.forward(*args, **kwargs)
