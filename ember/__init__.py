@@ -30,7 +30,7 @@ from .ops.linalg import *  # noqa: F401,F403
 from .ops.random import *  # noqa: F401,F403
 from .random import *  # noqa: F401,F403
 from . import cuda, linalg, special, testing, return_types  # noqa: E402
-from . import nn, optim  # noqa: E402
+from . import nn, optim, utils  # noqa: E402
 
 
 def is_tensor(obj) -> bool:

@@ -1,0 +1,2 @@
+"""``ember.utils``: data loading and other helpers (``torch.utils``)."""
+from . import data  # noqa: F401
