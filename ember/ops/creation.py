@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._device import CPU, to_device
-from .._tensor import Tensor, bind_methods
+from .._tensor import Tensor, Size, bind_methods
 from ..backend import xp_for
 
 _wrap = Tensor._wrap
@@ -36,7 +36,9 @@ def _finish(arr, dtype: D.dtype, device, requires_grad: bool) -> Tensor:
         arr = xp_for(device).asarray(arr)
     t = _wrap(arr, dtype=dtype)
     if requires_grad:
-        t.requires_grad_(True)
+        if dtype.category < D.FLOAT:
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        t._requires_grad = True
     return t
 
 
@@ -44,16 +46,18 @@ def _sizes(size, fn: str) -> tuple:
     """Accept ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` and ``f(ember.Size(...))``."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
+    elif not size:
+        raise TypeError(f"{fn}() missing 1 required positional arguments: \"size\"")
     out = []
     for s in size:
-        if isinstance(s, Tensor):
+        if isinstance(s, Tensor) and s.dtype.category <= D.INT and s._data.size == 1:
             s = int(s)
         if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"{fn}(): argument 'size' must be tuple of ints, but found element of type "
-                            f"{type(s).__name__} at pos {len(out)}")
-        if s < 0:
-            raise RuntimeError(f"{fn}(): negative dimension {s}; sizes must be non-negative")
+            raise TypeError(f"{fn}(): argument 'size' (position {len(out) + 1}) must be tuple of ints, not "
+                            f"{type(s).__name__}")
         out.append(int(s))
+    if any(s < 0 for s in out):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(out)}: [{', '.join(map(str, out))}]")
     return tuple(out)
 
 
@@ -67,8 +71,6 @@ def _infer_dtype(data, arr: np.ndarray) -> D.dtype:
     if k in 'iu':
         return D.int64
     if k == 'f':
-        if _has_tensor(data):
-            return D.from_numpy_dtype(arr.dtype)
         return D.get_default_dtype()
     if k == 'c':
         return D.get_default_dtype().to_complex()
@@ -81,36 +83,95 @@ def _has_tensor(data) -> bool:
     return isinstance(data, (Tensor, np.ndarray, np.generic))
 
 
+def _leaf_dtype(data) -> D.dtype:
+    """The promoted dtype of a nested list that holds tensors or NumPy values (each keeps its own dtype)."""
+    if isinstance(data, (list, tuple)):
+        dt = None
+        for d in data:
+            e = _leaf_dtype(d)
+            dt = e if dt is None else D.promote_types(dt, e)
+        return dt if dt is not None else D.get_default_dtype()
+    if isinstance(data, Tensor):
+        return data.dtype
+    if isinstance(data, (np.ndarray, np.generic)):
+        return D.from_numpy_dtype(data.dtype)
+    return D.scalar_dtype(data)
+
+
 def _to_array(data):
     if isinstance(data, Tensor):
         return data._host()
+    if isinstance(data, np.ndarray):
+        return data
     if isinstance(data, (list, tuple)) and data and _has_tensor(data):
-        return np.array([_to_array(d) for d in data])
-    if isinstance(data, (list, tuple)):
-        _check_ragged(data)
+        parts = []
+        for d in data:
+            if isinstance(d, Tensor) and d._data.size != 1:
+                raise TypeError("only integer tensors of a single element can be converted to an index")
+            parts.append(_to_array(d))
+        return np.array(parts)
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
-    arr = np.asarray(data)
+    try:
+        arr = np.asarray(data)
+    except ValueError:  # ragged
+        _check_ragged(data)
+        raise
     if arr.dtype.kind in 'OUSV':
-        raise TypeError(f"Could not infer dtype of {type(_first(data)).__name__}")
+        _check_ragged(data)
+        bad = _bad_leaf(data)
+        if isinstance(bad, int):
+            raise ValueError("Overflow when unpacking long long")
+        if isinstance(bad, (str, bytes)):
+            raise ValueError(f"too many dimensions '{type(bad).__name__}'")
+        raise RuntimeError(f"Could not infer dtype of {type(bad).__name__}")
+    if arr.dtype == np.uint64:
+        raise ValueError("Overflow when unpacking long long")
     return arr
 
 
-def _first(data):
-    while isinstance(data, (list, tuple)) and data:
-        data = data[0]
+def _bad_leaf(data):
+    """The first element of nested lists that is not a usable number."""
+    if isinstance(data, (list, tuple)):
+        for d in data:
+            b = _bad_leaf(d)
+            if b is not None:
+                return b
+        return None
+    if isinstance(data, (bool, float, complex)) or (isinstance(data, int) and -(1 << 63) <= data < (1 << 63)):
+        return None
     return data
 
 
 def _check_ragged(data, dim: int = 0) -> None:
-    if not data or not isinstance(data[0], (list, tuple)):
+    """Raise PyTorch's errors for nested lists that are not rectangular."""
+    if not isinstance(data, (list, tuple)) or not data:
         return
-    n = len(data[0])
-    for d in data:
-        if not isinstance(d, (list, tuple)) or len(d) != n:
-            got = len(d) if isinstance(d, (list, tuple)) else type(d).__name__
-            raise ValueError(f"expected sequence of length {n} at dim {dim + 1} (got {got})")
-        _check_ragged(d, dim + 1)
+    first = data[0]
+    if isinstance(first, (list, tuple)):
+        n = len(first)
+        for d in data:
+            if not isinstance(d, (list, tuple)):
+                raise TypeError("not a sequence")
+            if len(d) != n:
+                raise ValueError(f"expected sequence of length {n} at dim {dim + 1} (got {len(d)})")
+            _check_ragged(d, dim + 1)
+    else:
+        for d in data:
+            if isinstance(d, (list, tuple)):
+                if isinstance(first, int) and not isinstance(first, bool):
+                    raise TypeError(f"'{type(d).__name__}' object cannot be interpreted as an integer")
+                raise TypeError(f"must be real number, not {type(d).__name__}")
+
+
+def _check_int_range(arr: np.ndarray, dt: D.dtype) -> None:
+    """PyTorch refuses Python numbers that do not fit the requested integer dtype (negative numbers wrap
+    around into an unsigned one, within the range of the signed type of its width)."""
+    if arr.dtype.kind in 'iuf' and arr.size and dt.np != arr.dtype:
+        info = np.iinfo(dt.np)
+        lo = info.min if info.min < 0 else -(1 << (info.bits - 1))
+        if arr.min() < lo or arr.max() > info.max:
+            raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
 
 
 def tensor(data, dtype=None, device=None, requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
@@ -120,8 +181,16 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False, pin_memor
                       "sourceTensor.clone().detach().requires_grad_(True), rather than torch.tensor(sourceTensor).",
                       UserWarning, stacklevel=2)
     arr = _to_array(data)
-    dt = D.to_dtype(dtype) if dtype is not None else (
-        data.dtype if isinstance(data, Tensor) else _infer_dtype(data, arr))
+    if dtype is not None:
+        dt = D.to_dtype(dtype)
+        if not isinstance(data, (Tensor, np.ndarray)) and dt.category == D.INT:
+            _check_int_range(arr, dt)
+    elif isinstance(data, Tensor):
+        dt = data.dtype
+    elif isinstance(data, (list, tuple)) and data and _has_tensor(data):
+        dt = _leaf_dtype(data)
+    else:
+        dt = _infer_dtype(data, arr)
     arr = np.array(arr, dtype=dt.np, copy=True)
     if device is None and isinstance(data, Tensor):
         device = data.device
@@ -170,49 +239,90 @@ def _dt(dtype) -> D.dtype:
     return D.get_default_dtype() if dtype is None else D.to_dtype(dtype)
 
 
-def _filled(fill, size, dtype, device, requires_grad, fn):
-    shape = _sizes(size, fn)
-    dt = _dt(dtype)
+def _filled(fill, shape: tuple, dt: D.dtype, device, requires_grad: bool) -> Tensor:
+    """A tensor of ``shape`` (already checked) filled with ``fill``."""
     dev = _dev(device)
-    xp = xp_for(dev)
-    arr = xp.full(shape, fill, dtype=dt.np) if fill is not None else xp.empty(shape, dtype=dt.np)
-    return _finish(arr, dt, dev, requires_grad)
+    return _finish(xp_for(dev).full(shape, fill, dtype=dt.np), dt, dev, requires_grad)
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad: bool = False,
           pin_memory: bool = False) -> Tensor:
     """A tensor filled with 0 of the given size."""
-    return _out(out, _filled(0, size, dtype, device, requires_grad, 'zeros'))
+    dt = out.dtype if dtype is None and out is not None else _dt(dtype)
+    return _out(out, _filled(0, _sizes(size, 'zeros'), dt, device, requires_grad))
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad: bool = False,
          pin_memory: bool = False) -> Tensor:
     """A tensor filled with 1 of the given size."""
-    return _out(out, _filled(1, size, dtype, device, requires_grad, 'ones'))
+    dt = out.dtype if dtype is None and out is not None else _dt(dtype)
+    return _out(out, _filled(1, _sizes(size, 'ones'), dt, device, requires_grad))
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad: bool = False,
           pin_memory: bool = False, memory_format=None) -> Tensor:
     """An uninitialised tensor of the given size (ember fills it with zeros: NumPy memory is cheap to clear)."""
-    return _out(out, _filled(0, size, dtype, device, requires_grad, 'empty'))
+    dt = out.dtype if dtype is None and out is not None else _dt(dtype)
+    return _out(out, _filled(0, _sizes(size, 'empty'), dt, device, requires_grad))
+
+
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
+                  pin_memory: bool = False) -> Tensor:
+    """An uninitialised tensor with the given size and strides (in elements)."""
+    shape = _sizes((size,), 'empty_strided')
+    stride = tuple(int(s) for s in stride)
+    if len(shape) != len(stride):
+        raise RuntimeError(f"dimensionality of sizes ({len(shape)}) must match dimensionality of strides "
+                           f"({len(stride)})")
+    dt = _dt(dtype)
+    n = 1 + sum((d - 1) * st for d, st in zip(shape, stride)) if all(shape) else 0
+    base = np.zeros(n, dtype=dt.np)
+    arr = np.lib.stride_tricks.as_strided(base, shape, tuple(st * base.itemsize for st in stride))
+    return _finish(arr, dt, device, requires_grad)
+
+
+def _fill_scalar(fn: str, fill_value):
+    """``fill_value`` as a Python number (0-d tensors and NumPy scalars give their value)."""
+    if isinstance(fill_value, Tensor):
+        if fill_value._data.ndim:
+            raise TypeError(f"{fn}(): argument 'fill_value' (position 2) must be Number, not Tensor")
+        return fill_value.item()
+    if isinstance(fill_value, np.generic):
+        return fill_value.item()
+    if not isinstance(fill_value, (bool, int, float, complex)):
+        raise TypeError(f"{fn}(): argument 'fill_value' (position 2) must be Number, not "
+                        f"{type(fill_value).__name__}")
+    return fill_value
+
+
+def _check_fill(value, dt: D.dtype) -> None:
+    """PyTorch refuses fill values that an integer dtype cannot hold."""
+    if dt.category == D.INT and not isinstance(value, complex):
+        info = np.iinfo(dt.np)
+        if not (math.isfinite(value) and info.min <= value <= info.max):
+            raise RuntimeError(f"value cannot be converted to type {dt.name}_t without overflow")
+
+
+def _size_arg(fn: str, size) -> tuple:
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
+    return _sizes((size,), fn)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad: bool = False,
          pin_memory: bool = False) -> Tensor:
     """A tensor of the given size filled with ``fill_value`` (dtype inferred from it when not given)."""
-    if isinstance(fill_value, Tensor):
-        fill_value = fill_value.item()
-    if dtype is None:
-        dtype = D.scalar_dtype(fill_value)
-    return _out(out, _filled(fill_value, (size,) if not isinstance(size, int) else (size,), dtype, device,
-                             requires_grad, 'full'))
+    shape = _size_arg('full', size)
+    fill_value = _fill_scalar('full', fill_value)
+    dt = D.to_dtype(dtype) if dtype is not None else (out.dtype if out is not None else D.scalar_dtype(fill_value))
+    _check_fill(fill_value, dt)
+    return _out(out, _filled(fill_value, shape, dt, device, requires_grad))
 
 
 def _out(out, t: Tensor) -> Tensor:
     if out is None:
         return t
-    out._data = t._data
-    out.dtype = t.dtype
+    out._data = t._data.astype(out._data.dtype, copy=False)
     out._version_ctr.value += 1
     return out
 
@@ -225,30 +335,38 @@ def zeros_like(input: Tensor, *, dtype=None, layout=None, device=None, requires_
                memory_format=None) -> Tensor:
     """A tensor of zeros with the shape (and by default dtype and device) of ``input``."""
     dt, dev = _like(input, dtype, device)
-    return _filled(0, input.shape, dt, dev, requires_grad, 'zeros_like')
+    return _filled(0, input._data.shape, dt, dev, requires_grad)
 
 
 def ones_like(input: Tensor, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
               memory_format=None) -> Tensor:
     """A tensor of ones with the shape (and by default dtype and device) of ``input``."""
     dt, dev = _like(input, dtype, device)
-    return _filled(1, input.shape, dt, dev, requires_grad, 'ones_like')
+    return _filled(1, input._data.shape, dt, dev, requires_grad)
 
 
 def empty_like(input: Tensor, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
                memory_format=None) -> Tensor:
     """An uninitialised tensor with the shape (and by default dtype and device) of ``input``."""
     dt, dev = _like(input, dtype, device)
-    return _filled(0, input.shape, dt, dev, requires_grad, 'empty_like')
+    return _filled(0, input._data.shape, dt, dev, requires_grad)
 
 
 def full_like(input: Tensor, fill_value, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
               memory_format=None) -> Tensor:
     """A tensor filled with ``fill_value`` with the shape (and by default dtype and device) of ``input``."""
     dt, dev = _like(input, dtype, device)
-    if isinstance(fill_value, Tensor):
-        fill_value = fill_value.item()
-    return _filled(fill_value, input.shape, dt, dev, requires_grad, 'full_like')
+    fill_value = _fill_scalar('full_like', fill_value)
+    _check_fill(fill_value, dt)
+    return _filled(fill_value, input._data.shape, dt, dev, requires_grad)
+
+
+def _number(v):
+    if isinstance(v, Tensor):
+        return v.item()
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
 
 
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
@@ -256,22 +374,36 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     """Values from ``start`` to ``end`` (exclusive) spaced by ``step``; int64 unless a bound is a float."""
     if end is None:
         start, end = 0, start
-    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
-    start, end, step = vals
+    start, end, step = _number(start), _number(end), _number(step)
+    if dtype is not None:
+        dt = D.to_dtype(dtype)
+    elif out is not None:
+        dt = out.dtype
+    elif all(isinstance(v, int) for v in (start, end, step)):
+        dt = D.int64
+    else:
+        dt = D.get_default_dtype()
+    if dt is D.bool_ or dt.category == D.COMPLEX:
+        raise NotImplementedError(f"\"arange_cpu\" not implemented for '{dt._legacy}'")
     if step == 0:
         raise RuntimeError("step must be nonzero")
-    if (end - start) * step < 0 and end != start:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
-    if dtype is None:
-        dt = D.int64 if all(isinstance(v, (int, np.integer)) for v in vals) else D.get_default_dtype()
+    if dt.category == D.INT:
+        # Integer ranges use the bounds and step truncated to integers, like PyTorch.
+        for v in (start, end):
+            if not math.isfinite(v):
+                raise RuntimeError(f"unsupported range: {start} -> {end}")
+        start, end, step = int(start), int(end), int(step)
+        if step == 0:
+            raise ValueError("step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if (step > 0 and end < start) or (step < 0 and end > start):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    n = math.ceil((end - start) / step)
+    if dt.category == D.INT:
+        arr = np.arange(start, start + n * step, step, dtype=np.int64).astype(dt.np, copy=False)
     else:
-        dt = D.to_dtype(dtype)
-    n = max(int(math.ceil((end - start) / step)), 0)
-    if dt.category >= D.FLOAT:
         arr = (start + np.arange(n, dtype=np.float64) * step).astype(dt.np)
-    else:
-        arr = np.arange(start, start + n * step, step, dtype=np.float64)[:n].astype(dt.np) \
-            if not all(isinstance(v, (int, np.integer)) for v in vals) else np.arange(start, end, step, dtype=dt.np)
     return _out(out, _finish(arr, dt, device, requires_grad))
 
 
@@ -284,51 +416,72 @@ def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad:
     return _finish((start + np.arange(n, dtype=np.float64) * step).astype(dt.np), dt, device, requires_grad)
 
 
+def _check_steps(steps) -> int:
+    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
+        raise TypeError(f"linspace() received an invalid combination of arguments - got steps of type "
+                        f"{type(steps).__name__}, but expected int steps")
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    return int(steps)
+
+
+def _linspace_sym(start, end, steps: int, npd) -> np.ndarray:
+    """``steps`` points from start to end computed in dtype ``npd``: PyTorch fills the first half forward from
+    the start and the second half backward from the end, so both ends are exact."""
+    if steps == 1:
+        return np.array([start], dtype=npd)
+    start, end = npd.type(start), npd.type(end)
+    step = (end - start) / npd.type(steps - 1)
+    i = np.arange(steps)
+    fwd = start + step * i.astype(npd)
+    bwd = end - step * (steps - 1 - i).astype(npd)
+    return np.where(i < steps // 2, fwd, bwd).astype(npd, copy=False)
+
+
 def linspace(start, end, steps: int, *, out=None, dtype=None, layout=None, device=None,
              requires_grad: bool = False) -> Tensor:
     """``steps`` values evenly spaced from ``start`` to ``end`` inclusive."""
-    if steps < 0:
-        raise RuntimeError("linspace(): number of steps must be non-negative")
-    start, end = (v.item() if isinstance(v, Tensor) else v for v in (start, end))
-    dt = _dt(dtype) if dtype is not None or not isinstance(start, complex) else D.get_default_dtype().to_complex()
-    if dt.category < D.FLOAT:
-        arr = np.linspace(start, end, steps, dtype=np.float64)
-        arr = np.trunc(arr).astype(dt.np)
+    steps = _check_steps(steps)
+    start, end = _number(start), _number(end)
+    if dtype is not None:
+        dt = D.to_dtype(dtype)
+    elif isinstance(start, complex) or isinstance(end, complex):
+        dt = D.get_default_dtype().to_complex()
     else:
-        arr = _linspace_sym(start, end, steps).astype(dt.np)
+        dt = out.dtype if out is not None else D.get_default_dtype()
+    if dt.category <= D.INT:
+        arr = np.trunc(_linspace_sym(start, end, steps, np.dtype(np.float64))).astype(dt.np)
+    else:
+        arr = _linspace_sym(start, end, steps, dt.np)
     return _out(out, _finish(arr, dt, device, requires_grad))
-
-
-def _linspace_sym(start, end, steps):
-    # PyTorch fills the first half from the start and the second half back from the end.
-    if steps == 1:
-        return np.array([start], dtype=np.result_type(start, end, np.float64))
-    step = (end - start) / (steps - 1)
-    i = np.arange(steps)
-    half = steps // 2
-    return np.where(i < half, start + step * i, end - step * (steps - 1 - i))
 
 
 def logspace(start, end, steps: int, base: float = 10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad: bool = False) -> Tensor:
     """``steps`` values from ``base**start`` to ``base**end`` spaced evenly on a log scale."""
+    steps = _check_steps(steps)
     dt = _dt(dtype)
-    arr = np.power(base, _linspace_sym(float(start), float(end), steps) if steps else np.zeros(0))
+    exps = _linspace_sym(float(_number(start)), float(_number(end)), steps, np.dtype(np.float64))
+    with np.errstate(over='ignore'):
+        arr = np.power(float(base), exps)
     return _out(out, _finish(arr.astype(dt.np), dt, device, requires_grad))
 
 
 def eye(n: int, m: int | None = None, *, out=None, dtype=None, layout=None, device=None,
         requires_grad: bool = False) -> Tensor:
     """A 2-D tensor with ones on the diagonal and zeros elsewhere."""
-    if n < 0 or (m is not None and m < 0):
+    if n < 0:
         raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    if m is not None and m < 0:
+        raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     dt = _dt(dtype)
     return _out(out, _finish(np.eye(n, m, dtype=dt.np), dt, device, requires_grad))
 
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A 0-d tensor holding the number ``s`` (of the default dtype unless ``dtype`` is given)."""
     dt = _dt(dtype)
-    return _finish(np.asarray(s, dtype=dt.np), dt, device, requires_grad)
+    return _finish(np.asarray(_number(s), dtype=dt.np), dt, device, requires_grad)
 
 
 def legacy_new(cls, args, device, dtype) -> Tensor:
@@ -339,17 +492,13 @@ def legacy_new(cls, args, device, dtype) -> Tensor:
         if dtype is not None and t.dtype is not dt:
             raise TypeError(f"expected {dt!r} (got {t.dtype!r})")
         return t
-    if len(args) == 1 and not isinstance(args[0], (int, np.integer)) and not isinstance(args[0], D.__class__):
+    if len(args) == 1 and not isinstance(args[0], (int, np.integer, Size)):
         data = args[0]
-        if isinstance(data, (list, tuple, np.ndarray, float, complex)) or hasattr(data, '__array__'):
-            if isinstance(data, float):
-                raise TypeError(f"new(): data must be a sequence (got float)")
-            arr = np.array(_to_array(data), dtype=dt.np)
-            t = _finish(arr, dt, device, False)
-            if cls is not Tensor:
-                t.__class__ = cls
-            return t
-    t = _filled(0, args, dt, device, False, 'Tensor')
+        if not isinstance(data, (list, tuple, np.ndarray)) and not hasattr(data, '__array__'):
+            raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
+        t = _finish(np.array(_to_array(data), dtype=dt.np), dt, device, False)
+    else:
+        t = _filled(0, _sizes(args, 'Tensor') if args else (0,), dt, device, False)
     if cls is not Tensor:
         t.__class__ = cls
     return t
@@ -379,35 +528,42 @@ BoolTensor = _legacy_type('BoolTensor', D.bool_)
 # ------------------------------------------------------------------------------------------- Tensor.new_*
 
 def new_tensor(self: Tensor, data, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A tensor copied from ``data`` with this tensor's dtype and device unless given."""
     return tensor(data, dtype=dtype if dtype is not None else self.dtype,
                   device=device if device is not None else self.device, requires_grad=requires_grad)
 
 
 def new_zeros(self: Tensor, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Zeros of the given size with this tensor's dtype and device unless given."""
     dt, dev = _like(self, dtype, device)
-    return _filled(0, size, dt, dev, requires_grad, 'new_zeros')
+    return _filled(0, _sizes(size, 'new_zeros'), dt, dev, requires_grad)
 
 
 def new_ones(self: Tensor, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Ones of the given size with this tensor's dtype and device unless given."""
     dt, dev = _like(self, dtype, device)
-    return _filled(1, size, dt, dev, requires_grad, 'new_ones')
+    return _filled(1, _sizes(size, 'new_ones'), dt, dev, requires_grad)
 
 
 def new_empty(self: Tensor, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """An uninitialised tensor of the given size with this tensor's dtype and device unless given."""
     dt, dev = _like(self, dtype, device)
-    return _filled(0, size, dt, dev, requires_grad, 'new_empty')
+    return _filled(0, _sizes(size, 'new_empty'), dt, dev, requires_grad)
 
 
 def new_full(self: Tensor, size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of the given size filled with ``fill_value``, with this tensor's dtype and device unless given."""
     dt, dev = _like(self, dtype, device)
-    return _filled(fill_value, (size,), dt, dev, requires_grad, 'new_full')
+    fill_value = _fill_scalar('new_full', fill_value)
+    _check_fill(fill_value, dt)
+    return _filled(fill_value, _size_arg('new_full', size), dt, dev, requires_grad)
 
 
 bind_methods({'new_tensor': new_tensor, 'new_zeros': new_zeros, 'new_ones': new_ones, 'new_empty': new_empty,
               'new_full': new_full})
 
 __all__ = ['tensor', 'as_tensor', 'asarray', 'from_numpy', 'from_dlpack', 'zeros', 'ones', 'empty', 'full',
-           'zeros_like', 'ones_like', 'empty_like', 'full_like', 'arange', 'linspace', 'logspace', 'eye',
-           'scalar_tensor', 'get_default_device', 'set_default_device', 'FloatTensor', 'DoubleTensor',
+           'empty_strided', 'zeros_like', 'ones_like', 'empty_like', 'full_like', 'arange', 'linspace', 'logspace',
+           'eye', 'scalar_tensor', 'get_default_device', 'set_default_device', 'FloatTensor', 'DoubleTensor',
            'HalfTensor', 'BFloat16Tensor', 'LongTensor', 'IntTensor', 'ShortTensor', 'CharTensor', 'ByteTensor',
            'BoolTensor']
