@@ -195,7 +195,7 @@ class Tensor:
                                "computed variable in a subgraph that doesn't require differentiation use "
                                "var_no_grad = var.detach().")
         if value and self.dtype.category < D.FLOAT:
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> 'Tensor':
@@ -238,16 +238,23 @@ class Tensor:
         """Populate ``.grad`` for this non-leaf tensor during backward."""
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.grad_fn is not None:
+        if self.grad_fn is not None and not self._retains_grad:
+            import weakref
+            node = self.grad_fn
+            if node._retain is None:
+                node._retain = {}
+            node._retain[self._out_nr] = weakref.ref(self)
             self._retains_grad = True
 
     def register_hook(self, hook):
         """Register ``hook(grad) -> Tensor | None`` to run when the gradient of this tensor is computed."""
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        from .autograd.graph import RemovableHandle
+        if self.grad_fn is not None:
+            return self.grad_fn._add_tensor_hook(self._out_nr, hook)
+        from .autograd.graph import RemovableHandle, _HookDict
         if self._hooks is None:
-            self._hooks = {}
+            self._hooks = _HookDict()
         handle = RemovableHandle(self._hooks)
         self._hooks[handle.id] = hook
         return handle

@@ -28,7 +28,7 @@ def _make_grads(outputs, grad_outputs, is_grads_batched=False):
             if t._requires_grad or t.grad_fn is not None:
                 if t._data.size != 1:
                     raise RuntimeError("grad can be implicitly created only for scalar outputs")
-                if t.dtype.category < 2:
+                if t.dtype.category != 2:
                     raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
                                        f"{t.dtype!r}")
             g = ones_like(t)
@@ -36,8 +36,8 @@ def _make_grads(outputs, grad_outputs, is_grads_batched=False):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
         else:
             if g._data.shape != t._data.shape:
-                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {tuple(g.shape)} and "
-                                   f"output[{i}] has a shape of {tuple(t.shape)}.")
+                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
+                                   f"output[{i}] has a shape of {t.shape}.")
             if g.dtype.category != t.dtype.category and not (g.dtype.category >= 2 and t.dtype.category >= 2):
                 raise RuntimeError(f"For complex Tensors, both grad_output and output are required to have the "
                                    f"same dtype. Mismatch in dtype: grad_output[{i}] has a dtype of {g.dtype!r} "
@@ -62,7 +62,7 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None, creat
         retain_graph = create_graph
     inputs = _as_tuple(inputs)
     if inputs is not None and len(inputs) == 0:
-        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     grads = _make_grads(tensors, grad_tensors)
     capture = None
     if inputs is not None:
@@ -112,8 +112,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, c
         g = captured.get(edge)
         if g is None:
             if not allow_unused:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
-                                   "Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the "
+                                   f"graph. Set allow_unused=True if this is the desired behavior.")
             if materialize_grads:
                 from ..ops.creation import zeros_like
                 g = zeros_like(t)

@@ -220,6 +220,7 @@ def _record(ctx, args, out):
         if id(o) in dirty:
             if o.grad_fn is None and o._requires_grad:
                 raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+            o._version_ctr.value += 1  # PyTorch bumps a dirty tensor's version once more
         elif id(o) in input_ids:
             # An input returned unchanged becomes a view of it (a new tensor object), as in PyTorch.
             o = _alias(o)

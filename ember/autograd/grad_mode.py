@@ -28,7 +28,7 @@ class _Mode:
     """A context manager that is also a decorator, with or without parentheses (``@no_grad``, ``@no_grad()``)."""
 
     def __new__(cls, *args, **kwargs):
-        if cls in (no_grad, enable_grad) and len(args) == 1 and callable(args[0]):
+        if cls in (no_grad, enable_grad, inference_mode) and len(args) == 1 and callable(args[0]):
             return cls()(args[0])
         return super().__new__(cls)
 

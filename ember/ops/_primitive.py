@@ -49,7 +49,7 @@ class SavedTensor:
     def unpack(self, node) -> Tensor:
         t = self.tensor
         if t._version_ctr.value != self.version:
-            _raise_modified(t, node, self.version, t._version_ctr.value)
+            _raise_modified(t, t.grad_fn, self.version, t._version_ctr.value, t._out_nr)
         return t
 
 
@@ -75,12 +75,13 @@ class SavedOutput:
 
 
 def _raise_modified(t, node, expected, actual, output_nr=0):
+    # PyTorch names the node that made the tensor (the saving node for saved outputs), minus "Backward0".
+    where = f", which is output {output_nr} of {re.sub(r'Backward[0-9]*$', '', node.name())}," if node is not None else ""
     raise RuntimeError(
         f"one of the variables needed for gradient computation has been modified by an inplace operation: "
-        f"[torch.{t.dtype._legacy}Tensor [{', '.join(str(s) for s in t._data.shape)}]], which is output "
-        f"{output_nr} of {node.name()}, is at version {actual}; expected version {expected} instead. Hint: "
-        f"enable anomaly detection to find the operation that failed to compute its gradient, with "
-        f"torch.autograd.set_detect_anomaly(True).")
+        f"[torch.{t.dtype._legacy}Tensor [{', '.join(str(s) for s in t._data.shape)}]]{where} is at version "
+        f"{actual}; expected version {expected} instead. Hint: enable anomaly detection to find the operation that "
+        f"failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 class PrimitiveNode(Node):
@@ -412,7 +413,7 @@ class Primitive:
 
 def _mark_view(o: Tensor, base: Tensor) -> None:
     """A view shares its base's memory and version counter (when NumPy could give a view at all)."""
-    if np.may_share_memory(o._data, base._data):
+    if not o._data.size or np.may_share_memory(o._data, base._data):  # empty views share nothing, yet are views
         o._version_ctr = base._version_ctr
         o._base = base._base if base._base is not None else base
 
