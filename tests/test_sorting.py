@@ -395,12 +395,12 @@ def test_isin_scalars_and_assume_unique():
 # ----------------------------------------------------------------------------------------- out=
 def test_out_arguments():
     x = np.array([[3., 1., 2.], [0., 5., 4.]], dtype=np.float32)
-    ev, ei = ember.empty(0), ember.empty(0, dtype=ember.int64)
-    tv, ti = torch.empty(0), torch.empty(0, dtype=torch.int64)
     for ef, tf in [(lambda o: ember.sort(ember.tensor(x), 1, out=o), lambda o: torch.sort(torch.tensor(x), 1, out=o)),
                    (lambda o: ember.topk(ember.tensor(x), 2, out=o), lambda o: torch.topk(torch.tensor(x), 2, out=o)),
                    (lambda o: ember.kthvalue(ember.tensor(x), 2, 0, out=o),
                     lambda o: torch.kthvalue(torch.tensor(x), 2, 0, out=o))]:
+        ev, ei = ember.empty(0), ember.empty(0, dtype=ember.int64)
+        tv, ti = torch.empty(0), torch.empty(0, dtype=torch.int64)
         er, tr = ef((ev, ei)), tf((tv, ti))
         assert er[0] is ev and er[1] is ei
         assert_same(er, tr)

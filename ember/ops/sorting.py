@@ -134,7 +134,7 @@ def msort(input: Tensor, *, out=None) -> Tensor:
 
 
 @primitive(n_out=2, nondiff_outputs=(1,), aux=('indices',))
-def _topk(x, k, dim, largest, sorted):
+def _topk(x, k, dim, largest):
     if x.dtype.kind == 'b':
         raise RuntimeError("topk does not support bool dtypes on CPU")
     _check_sortable(x, 'topk')
@@ -167,8 +167,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     ember always returns them sorted, also when ``sorted=False`` (PyTorch then leaves the order unspecified)."""
     _check_index_out(out)
     k = int(k)
-    return RT.topk(_topk(input, k, dim, largest, sorted) if out is None
-                   else _topk(input, k, dim, largest, sorted, out=out))
+    return RT.topk(_topk(input, k, dim, largest) if out is None else _topk(input, k, dim, largest, out=out))
 
 
 @primitive(n_out=2, nondiff_outputs=(1,), aux=('indices',))
@@ -483,7 +482,8 @@ def histogram(input: Tensor, bins, *, range=None, weight: Tensor | None = None, 
     w = None if weight is None else weight._data.reshape(-1)
     hist = _histogram_counts(x.astype(cdt, copy=False), edges, nb, w, even, np.float64)
     if density:
-        hist = hist / (hist.sum() * np.diff(edges.astype(np.float64)))
+        with np.errstate(invalid='ignore', divide='ignore'):  # no data gives NaN, as in PyTorch
+            hist = hist / (hist.sum() * np.diff(edges.astype(np.float64)))
     res = (_wrap(hist.astype(dt.np), dtype=dt), edges_t)
     if out is not None:
         _write_out('histogram', out, list(res), [])
