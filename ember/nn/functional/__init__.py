@@ -4,3 +4,4 @@ One private module per family; this namespace re-exports them all.
 """
 from .linear import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
+from .padding import *  # noqa: F401,F403
