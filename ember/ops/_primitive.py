@@ -57,10 +57,11 @@ class SavedOutput:
     """An output saved by its own node: kept as data, rebuilt pointing at the node when unpacked
     (holding the output tensor itself would make a reference cycle)."""
 
-    __slots__ = ('data', 'dtype', 'ctr', 'version', 'nr')
+    __slots__ = ('data', 'dtype', 'ctr', 'version', 'nr', 'diff')
 
     def __init__(self, t: Tensor, nr: int):
         self.data, self.dtype, self.ctr, self.version, self.nr = t._data, t.dtype, t._version_ctr, t._version_ctr.value, nr
+        self.diff = t._requires_grad  # non-differentiable outputs (indices) come back as plain tensors
 
     def unpack(self, node) -> Tensor:
         if self.ctr.value != self.version:
@@ -68,9 +69,10 @@ class SavedOutput:
             _raise_modified(t, node, self.version, self.ctr.value, output_nr=self.nr)
         t = _wrap(self.data, dtype=self.dtype)
         t._version_ctr = self.ctr
-        t._requires_grad = True
-        t.grad_fn = node
-        t._out_nr = self.nr
+        if self.diff:
+            t._requires_grad = True
+            t.grad_fn = node
+            t._out_nr = self.nr
         return t
 
 
