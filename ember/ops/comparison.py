@@ -65,9 +65,9 @@ def _isclose(x, y, rtol, atol, equal_nan):
     kind = x.dtype.kind
     if equal_nan and kind in 'fcV':
         close |= np.isnan(x) & np.isnan(y)
-    if rtol == 0 and atol == 0 or kind == 'b':
+    if rtol == 0 and atol == 0:
         return close
-    if kind in 'iu':
+    if kind in 'biu':
         # Integer differences are exact; only the tolerance is a float (of the default dtype).
         fdt = D.get_default_dtype().np
         diff = np.abs(x.astype(np.int64) - y.astype(np.int64)).astype(fdt)
