@@ -72,7 +72,78 @@ def chain_1m(T):
     return step
 
 
-WORKLOADS = {'small_ops': small_ops, 'matmul_1024': matmul_1024, 'chain_1m': chain_1m}
+def _train_step(T, model, x, y, opt):
+    def step():
+        opt.zero_grad()
+        loss = T.nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+    return step
+
+
+def _data(T, shape, n_classes, seed=0):
+    r = np.random.default_rng(seed)
+    return (T.tensor(r.standard_normal(shape, dtype=np.float32)),
+            T.tensor(r.integers(0, n_classes, shape[0]).astype(np.int64)))
+
+
+def mlp_small(T):
+    """Training step of an MLP 784-128-10 at batch 64 (SGD)."""
+    T.manual_seed(0)
+    model = T.nn.Sequential(T.nn.Linear(784, 128), T.nn.ReLU(), T.nn.Linear(128, 10))
+    x, y = _data(T, (64, 784), 10)
+    return _train_step(T, model, x, y, T.optim.SGD(model.parameters(), lr=0.01, momentum=0.9))
+
+
+def mlp_large(T):
+    """Training step of an MLP 784-1024-1024-10 at batch 256 (Adam)."""
+    T.manual_seed(0)
+    model = T.nn.Sequential(T.nn.Linear(784, 1024), T.nn.ReLU(), T.nn.Linear(1024, 1024), T.nn.ReLU(),
+                            T.nn.Linear(1024, 10))
+    x, y = _data(T, (256, 784), 10)
+    return _train_step(T, model, x, y, T.optim.Adam(model.parameters(), lr=1e-3))
+
+
+def mnist_cnn(T):
+    """Training step of the classic two-conv MNIST network at batch 64 (Adadelta)."""
+    T.manual_seed(0)
+    nn = T.nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 32, 3, 1)
+            self.conv2 = nn.Conv2d(32, 64, 3, 1)
+            self.dropout1 = nn.Dropout(0.25)
+            self.dropout2 = nn.Dropout(0.5)
+            self.fc1 = nn.Linear(9216, 128)
+            self.fc2 = nn.Linear(128, 10)
+
+        def forward(self, x):
+            F = T.nn.functional
+            x = F.relu(self.conv1(x))
+            x = F.relu(self.conv2(x))
+            x = F.max_pool2d(x, 2)
+            x = self.dropout1(x)
+            x = T.flatten(x, 1)
+            x = F.relu(self.fc1(x))
+            x = self.dropout2(x)
+            return F.log_softmax(self.fc2(x), dim=1)
+
+    model = Net()
+    x, y = _data(T, (64, 1, 28, 28), 10)
+    opt = T.optim.Adadelta(model.parameters(), lr=1.0)
+
+    def step():
+        opt.zero_grad()
+        loss = T.nn.functional.nll_loss(model(x), y)
+        loss.backward()
+        opt.step()
+    return step
+
+
+WORKLOADS = {'small_ops': small_ops, 'matmul_1024': matmul_1024, 'chain_1m': chain_1m, 'mlp_small': mlp_small,
+             'mlp_large': mlp_large, 'mnist_cnn': mnist_cnn}
 
 
 def main(names):
