@@ -1,14 +1,25 @@
-"""Views and shape changes: view, reshape, expand, transpose, permute, squeeze, unsqueeze, flatten, ...
+"""Views and shape changes: view, reshape, expand, transpose, permute, squeeze, narrow, select, diagonal, unfold,
+as_strided, split, chunk, unbind, ...
 
-Ops declared with ``view=True`` return tensors that share memory and the version counter with their
-input wherever PyTorch's do.
+Ops declared with ``view=True`` return tensors that share memory and the version counter with their input
+wherever PyTorch's do. A view's backward scatters the gradient into zeros of the input's shape through a
+``*_backward`` primitive whose own backward is the view again, so every order of derivative works.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
-from .._tensor import Tensor, bind_methods, wrap_dim
-from ._primitive import primitive
+from .._tensor import Tensor, Size, bind_methods, wrap_dim
+from ._primitive import Primitive, primitive, _mark_view
+
+_wrap = Tensor._wrap
+_INTS = (int, np.integer)
+
+
+def _shape_str(shape) -> str:
+    return f"[{', '.join(map(str, shape))}]"
 
 
 def _shape_arg(shape, fn: str) -> tuple:
@@ -16,49 +27,108 @@ def _shape_arg(shape, fn: str) -> tuple:
         shape = shape[0]
     out = []
     for s in shape:
-        if isinstance(s, Tensor):
+        if type(s) is not int:
+            if isinstance(s, Tensor):
+                s = s.__index__()
+            if not isinstance(s, _INTS) or isinstance(s, bool):
+                raise TypeError(f"{fn}(): argument 'size' must be tuple of ints, but found element of type "
+                                f"{type(s).__name__} at pos {len(out)}")
             s = int(s)
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"{fn}(): argument 'size' must be tuple of ints, but found element of type "
-                            f"{type(s).__name__} at pos {len(out)}")
-        out.append(int(s))
+        out.append(s)
     return tuple(out)
+
+
+def _dims_arg(dims, fn: str) -> tuple:
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = dims[0]
+    return tuple(d if type(d) is int else int(d.__index__()) for d in dims)
 
 
 def infer_shape(shape: tuple, numel: int) -> tuple:
     """Resolve one -1 in ``shape`` and check the element count, with PyTorch's messages."""
-    neg = [i for i, s in enumerate(shape) if s == -1]
-    if len(neg) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    for s in shape:
-        if s < -1:
-            raise RuntimeError(f"invalid shape dimension {s}")
     known = 1
-    for s in shape:
-        if s != -1:
+    neg = -1
+    for i, s in enumerate(shape):
+        if s == -1:
+            if neg >= 0:
+                raise RuntimeError("only one dimension can be inferred")
+            neg = i
+        elif s < 0:
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {_shape_str(shape)}")
+        else:
             known *= s
-    if neg:
-        if known == 0 or numel % known:
-            raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
-        shape = shape[:neg[0]] + (numel // known,) + shape[neg[0] + 1:]
-    elif known != numel:
-        raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
+    if neg >= 0:
+        if known == 0:
+            if numel == 0:
+                raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {_shape_str(shape)} because the "
+                                   f"unspecified dimension size -1 can be any value and is ambiguous")
+            raise RuntimeError(f"shape '{_shape_str(shape)}' is invalid for input of size {numel}")
+        if numel % known:
+            raise RuntimeError(f"shape '{_shape_str(shape)}' is invalid for input of size {numel}")
+        return shape[:neg] + (numel // known,) + shape[neg + 1:]
+    if known != numel:
+        raise RuntimeError(f"shape '{_shape_str(shape)}' is invalid for input of size {numel}")
     return shape
 
 
-@primitive(view=True)
+def _root(arr):
+    while isinstance(arr.base, np.ndarray):
+        arr = arr.base
+    return arr
+
+
+def _overlaps(shape, strides) -> bool:
+    """Whether two elements of a strided layout may share memory (a sufficient test for 'no': each stride clears
+    the reach of all smaller ones)."""
+    reach = 0
+    for st, n in sorted((abs(st), n) for n, st in zip(shape, strides) if n > 1):
+        if st <= reach:
+            return True
+        reach += (n - 1) * st
+    return False
+
+
+def _strided(x, shape: tuple, strides: tuple, start: int | None = None):
+    """A view of ``x``'s memory with byte ``strides``; ``start`` is the byte offset of its first element from the
+    start of x's storage (default: x's own first element). Keeps NumPy's base chain, so storage queries work.
+    Views whose elements overlap are read-only: in-place writes through them would be order-dependent."""
+    if isinstance(x, np.ndarray):
+        root = _root(x)
+        here = x.__array_interface__['data'][0] - root.__array_interface__['data'][0]
+        if root.flags.c_contiguous or root.flags.f_contiguous:
+            v = np.ndarray(shape, x.dtype, buffer=root, offset=here if start is None else start, strides=strides)
+        elif start is None or start == here:
+            v = np.lib.stride_tricks.as_strided(x, shape, strides)
+        else:
+            raise RuntimeError("as_strided: the storage of this tensor is not contiguous memory; clone it first")
+        if v.flags.writeable and (not x.flags.writeable or _overlaps(shape, strides)):
+            v.flags.writeable = False
+        return v
+    import cupy
+    ptr = x.data if start is None else _root(x).data + start
+    return cupy.ndarray(shape, x.dtype, memptr=ptr, strides=strides)
+
+
+def _storage_offset(arr) -> int:
+    root = _root(arr) if isinstance(arr, np.ndarray) else arr
+    if root is arr:
+        return 0
+    return (arr.__array_interface__['data'][0] - root.__array_interface__['data'][0]) // arr.itemsize
+
+
+# ---------------------------------------------------------------------------------------------- view / reshape
+@primitive(view=True, name='view', backward_name='ViewBackward0')
 def _view(x, shape):
     shape = infer_shape(shape, x.size)
-    v = x.view()
     try:
+        if isinstance(x, np.ndarray):
+            return np.reshape(x, shape, copy=False)
+        v = x.view()
         v.shape = shape
-    except AttributeError:
+        return v
+    except (ValueError, AttributeError):
         raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one dimension "
                            "spans across two contiguous subspaces). Use .reshape(...) instead.") from None
-    return v
-
-
-_view.name, _view.backward_name = 'view', 'ViewBackward0'
 
 
 @_view.vjp
@@ -69,17 +139,17 @@ def _(grad, x_shape):
 def view(self: Tensor, *shape) -> Tensor:
     """A view of this tensor with a new shape (the data must be laid out compatibly), or of a new dtype."""
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int, np.integer, Tensor)):
+        if isinstance(shape[0], float):
+            raise TypeError("view() received an invalid combination of arguments - got (float), but expected one "
+                            "of: (torch.dtype dtype) or (tuple of ints size)")
         from .conversion import view_dtype
         return view_dtype(self, shape[0])
     return _view(self, _shape_arg(shape, 'view'))
 
 
-@primitive(view=True)
+@primitive(view=True, name='reshape', backward_name='ViewBackward0')
 def _reshape(x, shape):
     return np.reshape(x, infer_shape(shape, x.size))
-
-
-_reshape.name, _reshape.backward_name = 'reshape', 'ViewBackward0'
 
 
 @_reshape.vjp
@@ -90,54 +160,78 @@ def _(grad, x_shape):
 def reshape(input: Tensor, *shape) -> Tensor:
     """``input`` with a new shape: a view when the layout allows, else a copy."""
     shape = _shape_arg(shape, 'reshape')
-    if shape == input._data.shape:
-        return _reshape(input, shape) if input._requires_grad else _alias(input)
+    if shape == input._data.shape and not input._requires_grad:
+        return _alias(input)
     return _reshape(input, shape)
 
 
 def _alias(x: Tensor) -> Tensor:
-    t = Tensor._wrap(x._data, dtype=x.dtype)
+    t = _wrap(x._data, dtype=x.dtype)
     t._version_ctr = x._version_ctr
     t._base = x._base if x._base is not None else x
     return t
 
 
 def view_as(self: Tensor, other: Tensor) -> Tensor:
-    return view(self, other.shape)
+    """``self.view(other.size())``."""
+    return _view(self, other._data.shape)
 
 
 def reshape_as(self: Tensor, other: Tensor) -> Tensor:
-    return reshape(self, other.shape)
+    """``self.reshape(other.size())``."""
+    return reshape(self, other._data.shape)
 
 
-@primitive(view=True)
+def ravel(input: Tensor) -> Tensor:
+    """A contiguous flattened tensor: a view when the input is contiguous, else a copy."""
+    if not input._data.flags.c_contiguous:
+        from .conversion import clone
+        input = clone(input)
+    return _view(input, (-1,))
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Flatten dimensions ``start_dim`` to ``end_dim`` into one."""
+    nd = input._data.ndim
+    s, e = wrap_dim(start_dim, nd), wrap_dim(end_dim, nd)
+    if nd == 0:
+        return reshape(input, (1,))
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    shape = input._data.shape
+    n = 1
+    for d in shape[s:e + 1]:
+        n *= d
+    return reshape(input, shape[:s] + (n,) + shape[e + 1:])
+
+
+def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
+    """Expand dimension ``dim`` into the shape ``sizes`` (a view)."""
+    shape = input._data.shape
+    d = wrap_dim(dim, input._data.ndim)
+    sizes = _shape_arg((sizes,), 'unflatten')
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    try:
+        sizes = infer_shape(sizes, shape[d])
+    except RuntimeError as e:
+        if 'is invalid for input' in str(e):
+            raise RuntimeError(f"unflatten: Provided sizes {_shape_str(sizes)} don't multiply up to the size of dim "
+                               f"{dim} ({shape[d]}) in the input tensor") from None
+        raise
+    return _view(input, shape[:d] + sizes + shape[d + 1:])
+
+
+# ---------------------------------------------------------------------------------------------- expand
+@primitive(view=True, name='expand', backward_name='ExpandBackward0')
 def _expand(x, shape):
-    nd = len(shape)
-    if nd < x.ndim:
-        raise RuntimeError(f"expand(torch.FloatTensor{{[{', '.join(map(str, x.shape))}]}}, size=[{', '.join(map(str, shape))}]): "
-                           f"the number of sizes provided ({nd}) must be greater or equal to the number of "
-                           f"dimensions in the tensor ({x.ndim})")
-    lead = nd - x.ndim
-    full = []
-    for i, s in enumerate(shape):
-        if i < lead:
-            if s < 0:
-                raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, "
-                                   f"non-existing dimension {i}")
-            full.append(s)
-            continue
-        cur = x.shape[i - lead]
-        if s == -1:
-            s = cur
-        elif cur != 1 and s != cur:
-            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
-                               f"non-singleton dimension {i}.  Target sizes: [{', '.join(map(str, shape))}].  Tensor "
-                               f"sizes: [{', '.join(map(str, x.shape))}]")
-        full.append(s)
-    return np.broadcast_to(x, tuple(full))
-
-
-_expand.name, _expand.backward_name = 'expand', 'ExpandBackward0'
+    # Only a real broadcast (size 1 -> n) makes elements alias; those views are read-only, like PyTorch's
+    # refusal to write into memory that several elements share.
+    if x.size == _numel(shape):
+        return np.reshape(x, shape)
+    return np.broadcast_to(x, shape)
 
 
 @_expand.vjp
@@ -145,26 +239,115 @@ def _(grad, x_shape):
     return grad.sum_to_size(x_shape)
 
 
+def _numel(shape) -> int:
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def _expand_shape(x: Tensor, shape: tuple) -> tuple:
+    xs = x._data.shape
+    nd = len(shape)
+    lead = nd - len(xs)
+    if lead < 0:
+        raise RuntimeError(f"expand(torch.{x.dtype._legacy}Tensor{{{_shape_str(xs)}}}, size={_shape_str(shape)}): "
+                           f"the number of sizes provided ({nd}) must be greater or equal to the number of "
+                           f"dimensions in the tensor ({len(xs)})")
+    if lead == 0 and shape == xs:
+        return shape
+    full = list(shape)
+    for i, s in enumerate(shape):
+        if i < lead:
+            if s < 0:
+                raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, "
+                                   f"non-existing dimension {i}")
+            continue
+        cur = xs[i - lead]
+        if s == -1:
+            full[i] = cur
+        elif cur != 1 and s != cur or s < 0:
+            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
+                               f"non-singleton dimension {i}.  Target sizes: {_shape_str(shape)}.  Tensor sizes: "
+                               f"{_shape_str(xs)}")
+    return tuple(full)
+
+
 def expand(self: Tensor, *sizes) -> Tensor:
-    """A view of this tensor with singleton dimensions expanded to a larger size (no copy)."""
-    return _expand(self, _shape_arg(sizes, 'expand'))
+    """A view of this tensor with singleton dimensions expanded to a larger size (no copy); -1 keeps a size."""
+    return _expand(self, _expand_shape(self, _shape_arg(sizes, 'expand')))
 
 
 def expand_as(self: Tensor, other: Tensor) -> Tensor:
-    return _expand(self, tuple(other.shape))
+    """``self.expand(other.size())``."""
+    return _expand(self, _expand_shape(self, other._data.shape))
 
 
+def broadcast_to(input: Tensor, size) -> Tensor:
+    """``input`` broadcast to ``size`` (a view, like ``expand``)."""
+    return _expand(input, _expand_shape(input, _shape_arg((size,), 'broadcast_to')))
+
+
+def broadcast_shapes(*shapes) -> Size:
+    """The shape that tensors of the given shapes broadcast to (without making any tensor)."""
+    shapes = [(s,) if isinstance(s, _INTS) else tuple(s) for s in shapes]
+    nd = max((len(s) for s in shapes), default=0)
+    out = [1] * nd
+    for s in shapes:
+        for k, v in enumerate(s):
+            if v < 0:
+                raise ValueError("Attempting to broadcast a dimension with negative length!")
+    for idx, s in enumerate(shapes):
+        for k in range(1, len(s) + 1):
+            v, cur = s[-k], out[-k]
+            if v == cur or v == 1:
+                continue
+            if cur == 1:
+                out[-k] = v
+            else:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {v} at {-k}! Mismatching argument "
+                                   f"at index {idx} had {tuple(s)}; but expected shape should be broadcastable to "
+                                   f"{_shape_str(out)}")
+    return Size(out)
+
+
+def broadcast_tensors(*tensors) -> tuple:
+    """Views of the tensors, all expanded to their common broadcast shape."""
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        tensors = tensors[0]
+    shape = ()
+    for t in tensors:
+        s = t._data.shape
+        if s == shape:
+            continue
+        n = max(len(s), len(shape))
+        a, b = (1,) * (n - len(shape)) + shape, (1,) * (n - len(s)) + s
+        new = []
+        for i, (p, q) in enumerate(zip(a, b)):
+            if p != q and p != 1 and q != 1:
+                raise RuntimeError(f"The size of tensor a ({p}) must match the size of tensor b ({q}) at "
+                                   f"non-singleton dimension {i}")
+            new.append(q if p == 1 else p)
+        shape = tuple(new)
+    return tuple(_expand(t, shape) for t in tensors)
+
+
+# ---------------------------------------------------------------------------------------------- dimension order
 @primitive(view=True)
 def transpose(x, dim0, dim1):
-    d0, d1 = wrap_dim(dim0, x.ndim), wrap_dim(dim1, x.ndim)
+    nd = x.ndim
+    d0, d1 = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
+    if d0 == d1 or not nd:
+        return x.view()
     return np.swapaxes(x, d0, d1)
 
 
 @transpose.vjp
 def _(grad, dim0, dim1):
-    return grad.transpose(dim0, dim1)
+    return transpose(grad, dim0, dim1)
 
 
+transpose.__doc__ = "A view of ``input`` with dimensions ``dim0`` and ``dim1`` swapped."
 swapaxes = swapdims = transpose
 
 
@@ -184,24 +367,106 @@ def permute(x, dims):
 @permute.vjp
 def _(grad, dims):
     nd = len(dims)
-    d = [i % nd if nd else 0 for i in dims]
-    return grad.permute(tuple(int(i) for i in np.argsort(d)))
+    inv = [0] * nd
+    for k, i in enumerate(dims):
+        inv[i % nd] = k
+    return permute(grad, tuple(inv))
+
+
+permute.__doc__ = "A view of ``input`` with its dimensions reordered as ``dims``."
 
 
 def _permute_method(self: Tensor, *dims) -> Tensor:
-    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
-        dims = dims[0]
-    return permute(self, tuple(dims))
+    return permute(self, _dims_arg(dims, 'permute'))
 
 
 def t(input: Tensor) -> Tensor:
-    """Transpose a tensor of at most 2 dimensions."""
-    if input.ndim > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return transpose(input, 0, 1) if input.ndim == 2 else _alias(input) if not input._requires_grad \
-        else _reshape(input, input._data.shape)
+    """Transpose a tensor of at most 2 dimensions (0-D and 1-D tensors are returned as views of themselves)."""
+    nd = input._data.ndim
+    if nd > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
+    if nd == 2:
+        return transpose(input, 0, 1)
+    return _alias(input) if not input._requires_grad else _reshape(input, input._data.shape)
 
 
+def movedim(input: Tensor, source, destination) -> Tensor:
+    """A view of ``input`` with the dimensions in ``source`` moved to the positions in ``destination``."""
+    nd = input._data.ndim
+    src = (source,) if isinstance(source, _INTS) else tuple(source)
+    dst = (destination,) if isinstance(destination, _INTS) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({_shape_str(src)} dims) should "
+                           f"contain the same number of dims as destination ({_shape_str(dst)} dims)")
+    s = [wrap_dim(d, nd) for d in src]
+    e = [wrap_dim(d, nd) for d in dst]
+    if len(set(s)) != len(s):
+        raise RuntimeError(f"movedim: repeated dim in `source` ({_shape_str(src)})")
+    if len(set(e)) != len(e):
+        raise RuntimeError(f"movedim: repeated dim in `destination` ({_shape_str(dst)})")
+    order = [-1] * nd
+    for a, b in zip(s, e):
+        order[b] = a
+    rest = iter(d for d in range(nd) if d not in s)
+    perm = tuple(o if o >= 0 else next(rest) for o in order)
+    return permute(input, perm)
+
+
+moveaxis = movedim
+
+
+def _T(self: Tensor) -> Tensor:
+    nd = self._data.ndim
+    if nd == 0:
+        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+                      UserWarning, stacklevel=2)
+    elif nd != 2:
+        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and "
+                      "it will throw an error in a future release. Consider `x.mT` to transpose batches of matrices "
+                      "or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
+                      UserWarning, stacklevel=2)
+    return permute(self, tuple(range(nd - 1, -1, -1)))
+
+
+def _mT(self: Tensor) -> Tensor:
+    if self._data.ndim < 2:
+        raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got "
+                           f"{self._data.ndim}-D tensor.")
+    return transpose(self, -2, -1)
+
+
+def _conj_transpose(self: Tensor, what: str) -> Tensor:
+    if self._data.ndim < 2:
+        raise RuntimeError(f"{what} is only supported on matrices or batches of matrices. Got "
+                           f"{self._data.ndim}-D tensor.")
+    r = transpose(self, -2, -1)
+    return r.conj() if r.is_complex() else r
+
+
+def _mH(self: Tensor) -> Tensor:
+    if self._data.ndim == 0:
+        warnings.warn("Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+        return self.conj() if self.is_complex() else _alias(self)
+    return _conj_transpose(self, 'tensor.mH')
+
+
+def _H(self: Tensor) -> Tensor:
+    nd = self._data.ndim
+    if nd == 0:
+        warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+        return self.conj() if self.is_complex() else _alias(self)
+    if nd != 2:
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {nd}-D tensor."
+                           + (" For batches of matrices, consider using tensor.mH" if nd > 2 else ""))
+    return _conj_transpose(self, 'tensor.H')
+
+
+def adjoint(input: Tensor) -> Tensor:
+    """The conjugate transpose of the last two dimensions (a view)."""
+    return _conj_transpose(input, 'tensor.adjoint()')
+
+
+# ---------------------------------------------------------------------------------------------- (un)squeeze
 @primitive(view=True)
 def unsqueeze(x, dim):
     return np.expand_dims(x, wrap_dim(dim, x.ndim + 1))
@@ -209,19 +474,26 @@ def unsqueeze(x, dim):
 
 @unsqueeze.vjp
 def _(grad, dim):
-    return grad.squeeze(dim)
+    return _squeeze(grad, dim)
 
 
-@primitive(view=True)
+unsqueeze.__doc__ = "A view of ``input`` with a dimension of size one inserted at ``dim``."
+
+
+@primitive(view=True, name='squeeze', backward_name='SqueezeBackward0')
 def _squeeze(x, dim=None):
     if dim is None:
         return np.squeeze(x)
-    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
-    dims = tuple(d for d in (wrap_dim(int(i), x.ndim) for i in dims) if x.shape[d] == 1) if x.ndim else ()
+    nd = x.ndim
+    if isinstance(dim, _INTS):
+        d = wrap_dim(dim, nd)
+        return np.squeeze(x, axis=d) if nd and x.shape[d] == 1 else x.view()
+    dims = [wrap_dim(int(i), nd) for i in dim]
+    for k, d in enumerate(dims):
+        if d in dims[:k]:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    dims = tuple(d for d in dims if nd and x.shape[d] == 1)
     return np.squeeze(x, axis=dims) if dims else x.view()
-
-
-_squeeze.name, _squeeze.backward_name = 'squeeze', 'SqueezeBackward0'
 
 
 @_squeeze.vjp
@@ -230,47 +502,482 @@ def _(grad, x_shape):
 
 
 def squeeze(input: Tensor, dim=None) -> Tensor:
-    """Remove dimensions of size 1 (all of them, or those in ``dim``)."""
+    """Remove dimensions of size 1 (all of them, or those in ``dim``, an int or a tuple)."""
     return _squeeze(input, dim)
 
 
-def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    """Flatten dimensions ``start_dim`` to ``end_dim`` into one."""
-    nd = input.ndim
+def atleast_1d(*tensors):
+    """Each input with at least one dimension (0-D tensors become views of shape (1,))."""
+    return _atleast(tensors, lambda t: t if t._data.ndim >= 1 else reshape(t, (1,)))
+
+
+def atleast_2d(*tensors):
+    """Each input with at least two dimensions (views)."""
+    def f(t):
+        nd = t._data.ndim
+        return t if nd >= 2 else unsqueeze(t, 0) if nd == 1 else reshape(t, (1, 1))
+    return _atleast(tensors, f)
+
+
+def atleast_3d(*tensors):
+    """Each input with at least three dimensions: (n,) -> (1, n, 1), (m, n) -> (m, n, 1) (views)."""
+    def f(t):
+        nd = t._data.ndim
+        if nd >= 3:
+            return t
+        s = t._data.shape
+        return reshape(t, (1, 1, 1) if nd == 0 else (1, s[0], 1) if nd == 1 else s + (1,))
+    return _atleast(tensors, f)
+
+
+def _atleast(tensors, f):
+    if len(tensors) == 1 and isinstance(tensors[0], Tensor):
+        return f(tensors[0])
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        tensors = tensors[0]
+    return tuple(f(t) for t in tensors)
+
+
+# ---------------------------------------------------------------------------------------------- narrow / select
+@primitive(view=True, name='narrow', backward_name='SliceBackward0')
+def _narrow(x, dim, start, length):
+    return x[(slice(None),) * dim + (slice(start, start + length),)]
+
+
+@_narrow.vjp
+def _(grad, x_shape, dim, start):
+    return _narrow_backward(grad, x_shape, dim, start)
+
+
+@primitive(backward_name='SliceBackwardBackward0')
+def _narrow_backward(grad, shape, dim, start):
+    out = np.zeros_like(grad, shape=shape)
+    out[(slice(None),) * dim + (slice(start, start + grad.shape[dim]),)] = grad
+    return out
+
+
+@_narrow_backward.vjp
+def _(gg, grad_shape, dim, start):
+    return _narrow(gg, dim, start, grad_shape[dim])
+
+
+def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
+    """A view of ``input`` along ``dim`` from ``start`` (an int or 0-dim integer tensor) for ``length`` elements."""
+    nd = input._data.ndim
     if nd == 0:
-        return reshape(input, (1,))
-    s, e = wrap_dim(start_dim, nd), wrap_dim(end_dim, nd)
-    if s > e:
-        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-    if s == e:
-        return input if not input._requires_grad else reshape(input, input._data.shape)
-    shape = input._data.shape
-    n = 1
-    for d in shape[s:e + 1]:
-        n *= d
-    return reshape(input, shape[:s] + (n,) + shape[e + 1:])
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if isinstance(start, Tensor):
+        if start._data.ndim or start.dtype.category > 1:
+            raise RuntimeError("start must be an 0-dim integral Tensor.")
+        start = int(start.item())
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    d = wrap_dim(dim, nd)
+    size = input._data.shape[d]
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+    if start < 0:
+        start += size
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return _narrow(input, d, int(start), int(length))
 
 
-def _T(self: Tensor) -> Tensor:
-    return permute(self, tuple(range(self.ndim - 1, -1, -1)))
+@primitive(view=True, name='select', backward_name='SelectBackward0')
+def _select(x, dim, index):
+    # The trailing Ellipsis makes NumPy return a 0-d view instead of a scalar copy.
+    return x[(slice(None),) * dim + (index, Ellipsis)]
 
 
-def _mT(self: Tensor) -> Tensor:
-    if self.ndim < 2:
-        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
-    return transpose(self, -2, -1)
+@_select.vjp
+def _(grad, x_shape, dim, index):
+    return _select_backward(grad, x_shape, dim, index)
 
 
-def _mH(self: Tensor) -> Tensor:
-    r = _mT(self)
-    return r.conj() if r.is_complex() else r
+@primitive(backward_name='SelectBackwardBackward0')
+def _select_backward(grad, shape, dim, index):
+    out = np.zeros_like(grad, shape=shape)
+    out[(slice(None),) * dim + (index,)] = grad
+    return out
+
+
+@_select_backward.vjp
+def _(gg, dim, index):
+    return _select(gg, dim, index)
+
+
+def select(input: Tensor, dim: int, index: int) -> Tensor:
+    """A view of ``input`` at ``index`` along ``dim``, with that dimension removed."""
+    nd = input._data.ndim
+    if nd == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = wrap_dim(dim, nd)
+    size = input._data.shape[d]
+    index = int(index)
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {_shape_str(input._data.shape)} at "
+                         f"dimension {dim}")
+    return _select(input, d, index + size if index < 0 else index)
+
+
+# ---------------------------------------------------------------------------------------------- diagonal
+def _diag_view(x, offset, d1, d2):
+    v = np.diagonal(x, offset, d1, d2)
+    if isinstance(v, np.ndarray) and x.flags.writeable:
+        v.flags.writeable = True  # PyTorch's diagonal is a writable view (``x.diagonal().zero_()``)
+    return v
+
+
+@primitive(view=True, name='diagonal', backward_name='DiagonalBackward0')
+def _diagonal(x, offset, dim1, dim2):
+    return _diag_view(x, offset, dim1, dim2)
+
+
+@_diagonal.vjp
+def _(grad, x_shape, offset, dim1, dim2):
+    return _diagonal_backward(grad, x_shape, offset, dim1, dim2)
+
+
+@primitive(backward_name='DiagonalBackwardBackward0')
+def _diagonal_backward(grad, shape, offset, dim1, dim2):
+    out = np.zeros_like(grad, shape=shape)
+    _diag_view(out, offset, dim1, dim2)[...] = grad
+    return out
+
+
+@_diagonal_backward.vjp
+def _(gg, offset, dim1, dim2):
+    return _diagonal(gg, offset, dim1, dim2)
+
+
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """A view of the diagonal (``offset`` above the main one) of the planes spanned by ``dim1`` and ``dim2``;
+    the diagonal becomes the last dimension."""
+    nd = input._data.ndim
+    d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return _diagonal(input, int(offset), d1, d2)
+
+
+def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """A tensor whose diagonals (planes ``dim1``, ``dim2``) are filled by the last dimension of ``input``."""
+    nd = input._data.ndim + 1
+    d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    shape = list(input._data.shape)
+    n = shape.pop() + abs(offset)
+    for p in sorted((d1, d2)):
+        shape.insert(p, n)
+    return _diagonal_backward(input, tuple(shape), int(offset), d1, d2)
+
+
+# ---------------------------------------------------------------------------------------------- unfold / as_strided
+@primitive(view=True, name='unfold', backward_name='UnfoldBackward0')
+def _unfold(x, dim, size, step):
+    if x.ndim == 0:
+        return np.reshape(x, (1,))[:size]
+    n = (x.shape[dim] - size) // step + 1
+    st = x.strides
+    shape = x.shape[:dim] + (n,) + x.shape[dim + 1:] + (size,)
+    strides = st[:dim] + (st[dim] * step,) + st[dim + 1:] + (st[dim],)
+    return _strided(x, shape, strides)
+
+
+@_unfold.vjp
+def _(grad, x_shape, dim, size, step):
+    return _unfold_backward(grad, x_shape, dim, size, step)
+
+
+@primitive(backward_name='UnfoldBackwardBackward0')
+def _unfold_backward(grad, shape, dim, size, step):
+    out = np.zeros_like(grad, shape=shape)
+    if not shape:
+        if size:
+            out[...] = grad[0]
+        return out
+    n = grad.shape[dim]
+    pre = (slice(None),) * dim
+    if size <= n:  # loop over the shorter of window length and window count
+        for k in range(size):
+            out[pre + (slice(k, k + step * (n - 1) + 1, step),)] += grad[..., k]
+    else:
+        for j in range(n):
+            out[pre + (slice(j * step, j * step + size),)] += np.moveaxis(grad[pre + (j,)], -1, dim)
+    return out
+
+
+@_unfold_backward.vjp
+def _(gg, dim, size, step):
+    return _unfold(gg, dim, size, step)
+
+
+def unfold(self: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """A view of all windows of ``size`` elements, ``step`` apart, along ``dimension`` (a new last dimension)."""
+    nd = self._data.ndim
+    d = wrap_dim(dimension, nd)
+    length = self._data.shape[d] if nd else 1
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if size > length:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {length} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return _unfold(self, d, int(size), int(step))
+
+
+def _positions(shape, strides, offset):
+    """Storage positions (in elements) of every element of a strided layout."""
+    pos = np.full(shape, offset, dtype=np.int64)
+    for k, (n, s) in enumerate(zip(shape, strides)):
+        pos += (np.arange(n, dtype=np.int64) * s).reshape((n,) + (1,) * (len(shape) - k - 1))
+    return pos
+
+
+@primitive(view=True, name='as_strided', backward_name='AsStridedBackward0')
+def _as_strided(x, size, stride, storage_offset, x_stride, x_offset):
+    item = x.itemsize
+    return _strided(x, size, tuple(s * item for s in stride), start=storage_offset * item)
+
+
+@_as_strided.vjp
+def _(grad, x_shape, x_stride, x_offset, stride, storage_offset):
+    return _strided_transfer(grad, stride, storage_offset, x_shape, x_stride, x_offset)
+
+
+@primitive(backward_name='AsStridedBackwardBackward0')
+def _strided_transfer(g, src_stride, src_offset, dst_shape, dst_stride, dst_offset):
+    # Sum g into the storage positions it was read from, then read the positions of the destination layout.
+    src = _positions(g.shape, src_stride, src_offset)
+    dst = _positions(dst_shape, dst_stride, dst_offset)
+    n = int(max(src.max(initial=-1), dst.max(initial=-1))) + 1
+    store = np.zeros_like(g, shape=(n,))
+    np.add.at(store, src.reshape(-1), g.reshape(-1))
+    return store[dst]
+
+
+@_strided_transfer.vjp
+def _(gg, g_shape, src_stride, src_offset, dst_stride, dst_offset):
+    return _strided_transfer(gg, dst_stride, dst_offset, g_shape, src_stride, src_offset)
+
+
+def as_strided(input: Tensor, size, stride, storage_offset: int | None = None) -> Tensor:
+    """A view of ``input``'s storage with the given size, stride (in elements) and storage offset."""
+    size, stride = _shape_arg((size,), 'as_strided'), _shape_arg((stride,), 'as_strided')
+    arr = input._data
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    if any(s < 0 for s in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got strides: "
+                           f"{_shape_str(stride)}")
+    if any(s < 0 for s in size):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(size)}: {_shape_str(size)}")
+    x_offset = _storage_offset(arr)
+    offset = x_offset if storage_offset is None else int(storage_offset)
+    item = arr.itemsize
+    root = _root(arr) if isinstance(arr, np.ndarray) else arr
+    need = (offset + 1 + sum((n - 1) * s for n, s in zip(size, stride))) * item if 0 not in size else 0
+    if need > root.nbytes:
+        raise RuntimeError(f"setStorage: sizes {_shape_str(size)}, strides {_shape_str(stride)}, storage offset "
+                           f"{offset}, and itemsize {item} requiring a storage size of {need} are out of bounds for "
+                           f"storage of size {root.nbytes}")
+    x_stride = tuple(s // item for s in arr.strides)
+    return _as_strided(input, size, stride, offset, x_stride, x_offset)
+
+
+# ---------------------------------------------------------------------------------------------- split family
+_SPLITS: dict = {}
+
+
+def _split_op(n: int, unbind: bool) -> Primitive:
+    """The ``n``-output split (or unbind) primitive; its backward concatenates (stacks) the output gradients."""
+    op = _SPLITS.get((n, unbind))
+    if op is not None:
+        return op
+    if unbind:
+        def fwd(x, dim):
+            pre = (slice(None),) * dim
+            return [x[pre + (i, Ellipsis)] for i in range(n)]
+
+        def bwd(grad, dim):
+            from .joining import stack
+            return stack(list(grad), dim)
+    else:
+        def fwd(x, sizes, dim):
+            pre = (slice(None),) * dim
+            out, o = [], 0
+            for s in sizes:
+                out.append(x[pre + (slice(o, o + s),)])
+                o += s
+            return out
+
+        def bwd(grad, dim):
+            from .joining import cat
+            return cat(list(grad), dim)
+    name = 'unbind' if unbind else 'split'
+    op = Primitive(fwd, name=name, n_out=n, backward_name=_camel(name) + 'Backward0')
+    op.vjp(bwd)
+    _SPLITS[(n, unbind)] = op
+    return op
+
+
+def _camel(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def _run_split(input: Tensor, sizes: list, d: int) -> tuple:
+    if len(sizes) == 1:
+        return (_narrow(input, d, 0, sizes[0]),)
+    outs = _split_op(len(sizes), False)(input, tuple(sizes), d)
+    for o in outs:
+        _mark_view(o, input)
+    return outs
+
+
+def _need_dim(input: Tensor, what: str) -> int:
+    nd = input._data.ndim
+    if nd == 0:
+        raise RuntimeError(f"{what} expects at least a 1-dimensional tensor")
+    return nd
+
+
+def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
+    """Split into views of ``split_size`` elements along ``dim`` (the last may be smaller), or of the given sizes."""
+    nd = _need_dim(tensor, 'split')
+    d = wrap_dim(dim, nd)
+    n = tensor._data.shape[d]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = [int(s) for s in split_size_or_sections]
+        if any(s < 0 for s in sizes):
+            raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                               f"split_sizes={_shape_str(sizes)}")
+        if sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+                               f"dimension {dim}), but got split_sizes={_shape_str(sizes)}")
+        if not sizes:
+            return ()
+        return _run_split(tensor, sizes, d)
+    size = int(split_size_or_sections)
+    if size < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={size}")
+    if size == 0 and n:
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+    if n == 0:
+        return (_narrow(tensor, d, 0, 0),)
+    sizes = [size] * (n // size) + ([n % size] if n % size else [])
+    return _run_split(tensor, sizes, d)
+
+
+def split_with_sizes(input: Tensor, split_sizes, dim: int = 0) -> tuple:
+    return split(input, list(split_sizes), dim)
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    """Split into ``chunks`` views of equal size (the last may be smaller; there may be fewer than ``chunks``)."""
+    nd = _need_dim(input, 'chunk')
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    d = wrap_dim(dim, nd)
+    n = input._data.shape[d]
+    if n == 0:
+        return tuple(_narrow(input, d, 0, 0) for _ in range(chunks))
+    return split(input, -(-n // chunks), d)
+
+
+def unbind(input: Tensor, dim: int = 0) -> tuple:
+    """Views of every slice of ``input`` along ``dim``, with that dimension removed."""
+    nd = input._data.ndim
+    if nd == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    d = wrap_dim(dim, nd)
+    n = input._data.shape[d]
+    if n == 0:
+        return ()
+    if n == 1:
+        return (_select(input, d, 0),)
+    outs = _split_op(n, True)(input, d)
+    for o in outs:
+        _mark_view(o, input)
+    return outs
+
+
+def tensor_split(input: Tensor, indices_or_sections, dim: int = 0) -> tuple:
+    """Split into ``sections`` near-equal views, or at the given ``indices``, along ``dim``."""
+    nd = input._data.ndim
+    if nd == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
+    if isinstance(indices_or_sections, Tensor):
+        t = indices_or_sections
+        if t.dtype.name != 'int64':
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+                               f"{t.dtype._legacy}")
+        if t._data.ndim > 1:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                               f"one-dimensional tensor, but got a tensor with {t._data.ndim} dims")
+        indices_or_sections = t.item() if t._data.ndim == 0 else t.tolist()
+    d = wrap_dim(dim, nd)
+    n = input._data.shape[d]
+    if isinstance(indices_or_sections, (list, tuple)):
+        bounds = [0] + [min(max(int(i), 0) if i >= 0 else max(int(i) + n, 0), n) for i in indices_or_sections] + [n]
+        return tuple(_narrow(input, d, a, max(b - a, 0)) for a, b in zip(bounds[:-1], bounds[1:]))
+    k = int(indices_or_sections)
+    if k <= 0:
+        raise RuntimeError(f"number of sections must be larger than 0, got {k}")
+    q, r = divmod(n, k)
+    sizes = [q + 1] * r + [q] * (k - r)
+    return _run_split(input, sizes, d)
+
+
+def _split_dims(input: Tensor, sections, dim: int, name: str) -> tuple:
+    if isinstance(sections, _INTS):
+        n = input._data.shape[dim]
+        if sections == 0 or n % sections:
+            raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the size of the dimension "
+                               f"{n} is not divisible by the split_size {sections}!")
+    return tensor_split(input, sections, dim)
+
+
+def hsplit(input: Tensor, indices_or_sections) -> tuple:
+    """``tensor_split`` along dimension 1 (0 for 1-D tensors)."""
+    nd = input._data.ndim
+    if nd == 0:
+        raise RuntimeError(f"torch.hsplit requires a tensor with at least 1 dimension, but got a tensor with {nd} "
+                           f"dimensions!")
+    return _split_dims(input, indices_or_sections, 1 if nd > 1 else 0, 'hsplit')
+
+
+def vsplit(input: Tensor, indices_or_sections) -> tuple:
+    """``tensor_split`` along dimension 0 of a tensor with at least 2 dimensions."""
+    nd = input._data.ndim
+    if nd < 2:
+        raise RuntimeError(f"torch.vsplit requires a tensor with at least 2 dimension, but got a tensor with {nd} "
+                           f"dimensions!")
+    return _split_dims(input, indices_or_sections, 0, 'vsplit')
+
+
+def dsplit(input: Tensor, indices_or_sections) -> tuple:
+    """``tensor_split`` along dimension 2 of a tensor with at least 3 dimensions."""
+    nd = input._data.ndim
+    if nd < 3:
+        raise RuntimeError(f"torch.dsplit requires a tensor with at least 3 dimension, but got a tensor with {nd} "
+                           f"dimensions!")
+    return _split_dims(input, indices_or_sections, 2, 'dsplit')
 
 
 bind_methods({
-    'view': view, 'reshape': reshape, 'view_as': view_as, 'reshape_as': reshape_as, 'expand': expand,
-    'expand_as': expand_as, 'transpose': transpose, 'swapaxes': transpose, 'swapdims': transpose,
-    'permute': _permute_method, 't': t, 'unsqueeze': unsqueeze, 'squeeze': squeeze, 'flatten': flatten,
-    'T': property(_T), 'mT': property(_mT), 'mH': property(_mH), 'H': property(lambda self: _mH(self)),
+    'view': view, 'reshape': reshape, 'view_as': view_as, 'reshape_as': reshape_as, 'ravel': ravel,
+    'flatten': flatten, 'unflatten': unflatten, 'expand': expand, 'expand_as': expand_as,
+    'broadcast_to': broadcast_to, 'transpose': transpose, 'swapaxes': transpose, 'swapdims': transpose,
+    'permute': _permute_method, 't': t, 'movedim': movedim, 'moveaxis': movedim, 'adjoint': adjoint,
+    'unsqueeze': unsqueeze, 'squeeze': squeeze, 'narrow': narrow, 'select': select, 'diagonal': diagonal,
+    'diag_embed': diag_embed, 'unfold': unfold, 'as_strided': as_strided, 'split': split,
+    'split_with_sizes': split_with_sizes, 'chunk': chunk, 'unbind': unbind, 'tensor_split': tensor_split,
+    'hsplit': hsplit, 'vsplit': vsplit, 'dsplit': dsplit,
+    'T': property(_T), 'mT': property(_mT), 'mH': property(_mH), 'H': property(_H),
 })
 
-__all__ = ['reshape', 'transpose', 'swapaxes', 'swapdims', 'permute', 't', 'unsqueeze', 'squeeze', 'flatten']
+__all__ = ['reshape', 'ravel', 'flatten', 'unflatten', 'broadcast_to', 'broadcast_shapes', 'broadcast_tensors',
+           'transpose', 'swapaxes', 'swapdims', 'permute', 't', 'movedim', 'moveaxis', 'adjoint', 'unsqueeze',
+           'squeeze', 'atleast_1d', 'atleast_2d', 'atleast_3d', 'narrow', 'select', 'diagonal', 'diag_embed',
+           'as_strided', 'split', 'split_with_sizes', 'chunk', 'unbind', 'tensor_split', 'hsplit', 'vsplit', 'dsplit']
