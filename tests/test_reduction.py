@@ -366,6 +366,18 @@ def test_binary_max_min_are_maximum_minimum():
     check_op(*both(lambda m, x, y: x.min(y)), a, b)
 
 
+@pytest.mark.parametrize('fn', [
+    lambda m, x: x.sum(axis=1), lambda m, x: m.mean(x, axis=0, keepdim=True), lambda m, x: x.prod(axis=1),
+    lambda m, x: x.max(axis=1), lambda m, x: m.amin(x, axis=(0, 1)), lambda m, x: x.argmax(axis=0),
+    lambda m, x: m.std(x, axis=1), lambda m, x: m.var_mean(x, axis=0), lambda m, x: x.cumsum(axis=1),
+    lambda m, x: m.cummin(x, axis=0), lambda m, x: x.median(axis=1), lambda m, x: m.logsumexp(x, axis=1),
+    lambda m, x: x.softmax(axis=0), lambda m, x: m.quantile(x, 0.5, axis=1), lambda m, x: m.all(x, axis=1),
+    lambda m, x: m.count_nonzero(x, axis=0), lambda m, x: m.aminmax(x, axis=1),
+])
+def test_axis_alias(fn):
+    check_op(*both(fn), make((3, 4), F32))
+
+
 def test_inplace_cumsum():
     for m in (ember, torch):
         t = m.tensor([1., 2., 3.])

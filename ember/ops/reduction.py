@@ -7,6 +7,7 @@ the values with one gather, whose backward is a scatter-add: one gradient rule s
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 from importlib import import_module
 import warnings
@@ -69,6 +70,16 @@ def _acc_dtype(x, dtype):
 def _finish(r, res):
     r = np.asarray(r)
     return r if r.dtype == res else r.astype(res)
+
+
+def _axis_alias(fn):
+    """Let ``fn`` take NumPy's ``axis=`` for ``dim=``, as PyTorch does."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if 'axis' in kwargs:
+            kwargs['dim'] = kwargs.pop('axis')
+        return fn(*args, **kwargs)
+    return wrapper
 
 
 def _dim_int(dim, name: str) -> int:
@@ -162,6 +173,7 @@ def _(grad, x_shape, dim, keepdim):
     return expand_reduced(grad, x_shape, dims, keepdim) / _count(x_shape, dims)
 
 
+@_axis_alias
 def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
     """The mean of the elements that are not NaN (NaN where all are)."""
     if input.dtype.category < D.FLOAT:
@@ -225,6 +237,7 @@ def _prod_grad(grad: Tensor, x: Tensor, out: Tensor, dim: int) -> Tensor:
     return grad * conj_if_complex(before * after)
 
 
+@_axis_alias
 def prod(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
     """The product of all elements, or of each slice along ``dim`` (a single dimension)."""
     if dim is not None:
@@ -317,7 +330,7 @@ def _cum_wrapper(op, name):
         d = wrap_dim(_dim_int(dim, name), input.ndim, name)
         return op(input, d, dtype, out=out) if out is not None else op(input, d, dtype)
     fn.__name__ = name
-    return fn
+    return _axis_alias(fn)
 
 
 cumsum = _cum_wrapper(_cumsum, 'cumsum')
@@ -485,7 +498,7 @@ def _max_min(name, whole, bydim, binary, rtype):
             raise RuntimeError(f"{name}(): does not support complex input")
         return _run_selector(bydim, rtype, input, dim, keepdim, name, out)
     fn.__name__ = name
-    return fn
+    return _axis_alias(fn)
 
 
 max = _max_min('max', _max_all, _max_dim, 'maximum', return_types.max)
@@ -494,6 +507,7 @@ min = _max_min('min', _min_all, _min_dim, 'minimum', return_types.min)
 min.__doc__ = "The smallest element; with ``dim``, (values, indices) of each slice's smallest; with a tensor, minimum."
 
 
+@_axis_alias
 def median(input: Tensor, dim=None, keepdim: bool = False, *, out=None):
     """The lower median of all elements, or (values, indices) of each slice's lower median along ``dim``."""
     _check_real(input, 'median')
@@ -502,6 +516,7 @@ def median(input: Tensor, dim=None, keepdim: bool = False, *, out=None):
     return _run_selector(_median_dim, return_types.median, input, dim, keepdim, 'median', out)
 
 
+@_axis_alias
 def nanmedian(input: Tensor, dim=None, keepdim: bool = False, *, out=None):
     """Like ``median`` but ignoring NaNs (NaN only where a slice is all NaN)."""
     _check_real(input, 'nanmedian')
@@ -510,18 +525,21 @@ def nanmedian(input: Tensor, dim=None, keepdim: bool = False, *, out=None):
     return _run_selector(_nanmedian_dim, return_types.nanmedian, input, dim, keepdim, 'nanmedian', out)
 
 
+@_axis_alias
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False, *, out=None):
     """(values, indices) of the most frequent value of each slice along ``dim`` (the smallest among ties)."""
     _check_real(input, 'mode')
     return _run_selector(_mode_dim, return_types.mode, input, dim, keepdim, 'mode', out)
 
 
+@_axis_alias
 def cummax(input: Tensor, dim: int, *, out=None):
     """(values, indices) of the running maximum along ``dim``."""
     _check_real(input, 'cummax_cpu')
     return _run_selector(_cummax, return_types.cummax, input, dim, True, 'cummax', out, True)
 
 
+@_axis_alias
 def cummin(input: Tensor, dim: int, *, out=None):
     """(values, indices) of the running minimum along ``dim``."""
     _check_real(input, 'cummin_cpu')
@@ -563,6 +581,7 @@ amin = _amaxmin('amin', np.min)
 amin.__doc__ = "The smallest element of each slice over ``dim`` (ties share the gradient evenly)."
 
 
+@_axis_alias
 def aminmax(input: Tensor, *, dim=None, keepdim: bool = False, out=None):
     """(min, max) of all elements, or of each slice along ``dim``."""
     if dim is None:
@@ -680,25 +699,29 @@ def _var_args(name, input, dim, unbiased, keepdim, correction):
     return dims, correction
 
 
+@_axis_alias
 def var(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, out=None) -> Tensor:
     """The variance over ``dim``, dividing by N - correction (Bessel's correction, 1, by default)."""
     dims, c = _var_args('var', input, dim, unbiased, keepdim, correction)
     return _var(input, dims, c, keepdim, out=out) if out is not None else _var(input, dims, c, keepdim)
 
 
+@_axis_alias
 def std(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, out=None) -> Tensor:
     """The standard deviation over ``dim``, dividing by N - correction (1 by default)."""
     dims, c = _var_args('std', input, dim, unbiased, keepdim, correction)
     return _std(input, dims, c, keepdim, out=out) if out is not None else _std(input, dims, c, keepdim)
 
 
-def var_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, out=None) -> tuple:
+@_axis_alias
+def var_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> tuple:
     """(variance, mean) over ``dim`` in one call."""
     dims, c = _var_args('var_mean', input, dim, unbiased, keepdim, correction)
     return _var(input, dims, c, keepdim), mean(input, dims, keepdim)
 
 
-def std_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, out=None) -> tuple:
+@_axis_alias
+def std_mean(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> tuple:
     """(standard deviation, mean) over ``dim`` in one call."""
     dims, c = _var_args('std_mean', input, dim, unbiased, keepdim, correction)
     return _std(input, dims, c, keepdim), mean(input, dims, keepdim)
@@ -835,7 +858,7 @@ def _softmax_wrapper(op, name):
         d = wrap_dim(_dim_int(dim, name), input.ndim, name)
         return op(input, d, out=out) if out is not None else op(input, d)
     fn.__name__ = name
-    return fn
+    return _axis_alias(fn)
 
 
 softmax = _softmax_wrapper(_softmax, 'softmax')
@@ -951,6 +974,7 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
     return r
 
 
+@_axis_alias
 def quantile(input: Tensor, q, dim=None, keepdim: bool = False, *, interpolation: str = 'linear',
              out=None) -> Tensor:
     """The q-th quantiles of all elements, or of each slice along ``dim`` (q a float or a 1-D tensor)."""
@@ -958,6 +982,7 @@ def quantile(input: Tensor, q, dim=None, keepdim: bool = False, *, interpolation
     return r if out is None else _copy_out(out, r)
 
 
+@_axis_alias
 def nanquantile(input: Tensor, q, dim=None, keepdim: bool = False, *, interpolation: str = 'linear',
                 out=None) -> Tensor:
     """Like ``quantile`` but ignoring NaNs (NaN only where a slice is all NaN)."""
@@ -965,6 +990,7 @@ def nanquantile(input: Tensor, q, dim=None, keepdim: bool = False, *, interpolat
     return r if out is None else _copy_out(out, r)
 
 
+@_axis_alias
 def _mean_method(self, dim=None, keepdim=False, *, dtype=None, out=None):
     return mean(self, dim, keepdim, dtype=dtype, out=out) if out is not None else mean(self, dim, keepdim, dtype=dtype)
 
