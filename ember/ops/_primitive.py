@@ -255,6 +255,10 @@ class Primitive:
             kw_arrays = dict(kwargs)
             for k, v in kwargs.items():
                 if k not in self.defaults and k not in self.params:
+                    if k == 'axis' and 'dim' in self.params and 'dim' not in kwargs:
+                        # PyTorch accepts NumPy's ``axis`` as an alias of ``dim``.
+                        kwargs['dim'] = kwargs.pop('axis')
+                        return self(*args, out=out_arg, **kwargs) if out_arg is not None else self(*args, **kwargs)
                     raise TypeError(f"{self.name}() got an unexpected keyword argument '{k}'")
         # Unwrap tensors to arrays, remembering which inputs they were.
         arrays = list(args)
