@@ -1,4 +1,915 @@
-"""linalg ops (being written)"""
+"""Linear algebra: inverses, determinants, solvers, decompositions, norms (the ops behind ``ember.linalg``).
+
+Backward formulas are the standard matrix-calculus ones written in ember ops (so they differentiate again):
+helpers below build diagonals, triangles and identities from einsum and products with constant masks.
+"""
 from __future__ import annotations
 
-__all__ = []
+import collections
+import math
+
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, bind_methods, wrap_dim
+from ._primitive import primitive
+from .arithmetic import conj_if_complex
+from .blas import einsum, matmul, _cross, _LETTERS
+from .reduction import norm_dims
+
+
+class LinAlgError(RuntimeError):
+    """A linear-algebra routine failed on its input (a singular matrix, a matrix that is not positive-definite)."""
+
+
+def _return_type(name: str, fields: str):
+    t = collections.namedtuple(name, fields)
+    t.__module__ = 'torch.return_types'
+    return t
+
+
+_R_slogdet = _return_type('slogdet', 'sign logabsdet')
+_R_linalg_slogdet = _return_type('linalg_slogdet', 'sign logabsdet')
+_R_linalg_inv_ex = _return_type('linalg_inv_ex', 'inverse info')
+_R_linalg_cholesky_ex = _return_type('linalg_cholesky_ex', 'L info')
+_R_linalg_qr = _return_type('linalg_qr', 'Q R')
+_R_qr = _return_type('qr', 'Q R')
+_R_linalg_svd = _return_type('linalg_svd', 'U S Vh')
+_R_svd = _return_type('svd', 'U S V')
+_R_linalg_eigh = _return_type('linalg_eigh', 'eigenvalues eigenvectors')
+_R_linalg_eig = _return_type('linalg_eig', 'eigenvalues eigenvectors')
+_R_linalg_lstsq = _return_type('linalg_lstsq', 'solution residuals rank singular_values')
+
+
+# ---- checks -----------------------------------------------------------------------------------------------------
+
+def _name(a) -> str:
+    return D.from_numpy_dtype(a.dtype)._legacy
+
+
+def _check_matrix(fn: str, a, square: bool = True, arg: str = 'A') -> None:
+    if a.ndim < 2:
+        raise RuntimeError(f"{fn}: The input tensor {arg} must have at least 2 dimensions.")
+    if square and a.shape[-1] != a.shape[-2]:
+        raise RuntimeError(f"{fn}: {arg} must be batches of square matrices, but they are {a.shape[-2]} by "
+                           f"{a.shape[-1]} matrices")
+
+
+def _check_float(fn: str, a) -> None:
+    kind = a.dtype.kind
+    if kind not in 'fc':
+        raise RuntimeError(f"{fn}: Expected a floating point or complex tensor as input. Got {_name(a)}")
+    if a.dtype.itemsize == 2:
+        raise RuntimeError(f"{fn}: Low precision dtypes not supported. Got {_name(a)}")
+
+
+def _check(fn: str, a, square: bool = True) -> None:
+    _check_matrix(fn, a, square)
+    _check_float(fn, a)
+
+
+def _batch_prefix(idx: int, batched: bool) -> str:
+    return f"(Batch element {idx}): " if batched else ""
+
+
+def _lu_info(a) -> np.ndarray:
+    """LAPACK getrf's ``info`` for every matrix of the batch: the 1-based index of the first zero pivot of LU with
+    partial pivoting, 0 when there is none."""
+    n = a.shape[-1]
+    m = np.array(a.reshape(-1, n, n), dtype=np.result_type(a.dtype, np.float32))
+    rows = np.arange(m.shape[0])
+    info = np.zeros(m.shape[0], np.int64)
+    for k in range(n):
+        p = np.argmax(np.abs(m[:, k:, k]), axis=1) + k
+        top = m[rows, k].copy()
+        m[rows, k] = m[rows, p]
+        m[rows, p] = top
+        piv = m[:, k, k]
+        zero = piv == 0
+        info[zero & (info == 0)] = k + 1
+        factor = m[:, k + 1:, k] / np.where(zero, 1, piv)[:, None]
+        m[:, k + 1:, k + 1:] -= factor[:, :, None] * m[:, k, None, k + 1:]
+    return info.reshape(a.shape[:-2])
+
+
+def _cholesky_info(a) -> np.ndarray:
+    """LAPACK potrf's ``info`` per matrix: the order of the first leading minor that is not positive-definite."""
+    n = a.shape[-1]
+    flat = a.reshape(-1, n, n)
+    info = np.zeros(flat.shape[0], np.int64)
+    for b in range(flat.shape[0]):
+        for k in range(1, n + 1):
+            try:
+                np.linalg.cholesky(flat[b, :k, :k])
+            except np.linalg.LinAlgError:
+                info[b] = k
+                break
+    return info.reshape(a.shape[:-2])
+
+
+def _raise_first(info: np.ndarray, fn: str, message) -> None:
+    """Raise ``fn: [(Batch element i): ]message(info)`` for the first failed matrix, if any."""
+    flat = info.reshape(-1)
+    bad = np.flatnonzero(flat)
+    if bad.size:
+        i = int(bad[0])
+        raise LinAlgError(f"{fn}: " + _batch_prefix(i, info.ndim > 0) + message(int(flat[i])))
+
+
+# ---- helpers for backward formulas (ember ops only) ---------------------------------------------------------------
+
+def _eye(n: int, like: Tensor) -> Tensor:
+    from .creation import eye
+    return eye(n, dtype=like.dtype, device=like.device)
+
+
+def _diag(x: Tensor) -> Tensor:
+    """The main diagonals of a batch of square matrices."""
+    return einsum('...ii->...i', x)
+
+
+def _diag_embed(v: Tensor) -> Tensor:
+    return v.unsqueeze(-1) * _eye(v.shape[-1], v)
+
+
+def _tril(x: Tensor, k: int = 0) -> Tensor:
+    from .creation import tensor
+    m, n = x.shape[-2], x.shape[-1]
+    return x * tensor(np.tri(m, n, k, dtype=np.bool_), device=x.device)
+
+
+def _triu(x: Tensor, k: int = 0) -> Tensor:
+    from .creation import tensor
+    m, n = x.shape[-2], x.shape[-1]
+    return x * tensor(~np.tri(m, n, k - 1, dtype=np.bool_), device=x.device)
+
+
+def _columns(x: Tensor, start: int, stop: int) -> Tensor:
+    """``x[..., start:stop]`` as a product with a selection matrix (differentiable twice)."""
+    from .creation import tensor
+    sel = np.eye(x.shape[-1], dtype=x._data.dtype)[:, start:stop]
+    return x @ tensor(sel, device=x.device)
+
+
+def _real(x: Tensor) -> Tensor:
+    from .pointwise import real
+    return real(x) if x.is_complex() else x
+
+
+def _inv_sq_gaps(s: Tensor, square: bool = True) -> Tensor:
+    """F[i, j] = 1 / (s_j - s_i) (of the squares when ``square``), 0 on the diagonal."""
+    v = s * s if square else s
+    d = v.unsqueeze(-2) - v.unsqueeze(-1)
+    eye = _eye(s.shape[-1], d)
+    return (1 - eye) / (d + eye)
+
+
+# ---- inverse, determinant, solve ---------------------------------------------------------------------------------
+
+@primitive
+def _inv(a):
+    _check('linalg.inv', a)
+    try:
+        return np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        _raise_first(_lu_info(a), 'linalg.inv', lambda k: f"The diagonal element {k} is zero, the inversion could not "
+                                            f"be completed because the input matrix is singular.")
+        raise
+
+
+_inv.name, _inv.backward_name = 'inv', 'LinalgInvExBackward0'
+
+
+@_inv.vjp
+def _(grad, out):
+    oh = out.mH
+    return -(oh @ grad @ oh)
+
+
+def inv(A: Tensor, *, out=None) -> Tensor:
+    """The inverse of a square matrix (or of each matrix of a batch)."""
+    return _inv(A) if out is None else _inv(A, out=out)
+
+
+def inv_ex(A: Tensor, *, check_errors: bool = False, out=None):
+    """Inverse and LAPACK's ``info`` (0 on success, else the 1-based index of the zero pivot) without raising."""
+    a = A._data
+    _check('linalg.inv_ex', a)
+    info = _lu_info(a) if a.size else np.zeros(a.shape[:-2], np.int64)
+    if check_errors:
+        _raise_first(info, 'linalg.inv_ex', lambda k: f"The diagonal element {k} is zero, the inversion could not be "
+                                     f"completed because the input matrix is singular.")
+    from .creation import tensor
+    if not info.any():
+        res = _inv(A)
+    else:
+        # Singular matrices get inf/nan like LAPACK's partial result; the others their inverse.
+        ok = (info == 0)[..., None, None]
+        with np.errstate(all='ignore'):
+            safe = np.where(ok, a, np.eye(a.shape[-1], dtype=a.dtype))
+            res = tensor(np.where(ok, np.linalg.inv(safe), np.nan), dtype=A.dtype, device=A.device)
+    return _R_linalg_inv_ex(res, tensor(info.astype(np.int32), device=A.device))
+
+
+@primitive
+def _det(a):
+    _check('linalg.det', a)
+    return np.linalg.det(a)
+
+
+_det.name, _det.backward_name = 'det', 'LinalgDetBackward0'
+
+
+@_det.vjp
+def _(grad, a, out):
+    g = grad * conj_if_complex(out)
+    return g.unsqueeze(-1).unsqueeze(-1) * _inv(a).mH
+
+
+def det(A: Tensor, *, out=None) -> Tensor:
+    """The determinant of a square matrix (or of each matrix of a batch)."""
+    return _det(A) if out is None else _det(A, out=out)
+
+
+@primitive(n_out=2)
+def _slogdet(a):
+    _check('linalg.slogdet', a)
+    sign, logabs = np.linalg.slogdet(a)
+    return sign, logabs
+
+
+_slogdet.name, _slogdet.backward_name = 'slogdet', 'LinalgSlogdetBackward0'
+
+
+@_slogdet.vjp
+def _(grad, a, out):
+    g_sign, g = grad
+    if a.is_complex():
+        # The phase moves with Im(tr(A^-1 dA)): fold its gradient into the imaginary part of the coefficient.
+        from .pointwise import imag
+        g = g - 1j * imag(g_sign.conj() * out[0])
+    return g.unsqueeze(-1).unsqueeze(-1) * _inv(a).mH
+
+
+def linalg_slogdet(A: Tensor, *, out=None):
+    """Sign (or phase) and natural log of the absolute value of the determinant."""
+    return _R_linalg_slogdet(*_slogdet(A))
+
+
+def slogdet(input: Tensor):
+    """``torch.slogdet``: like ``linalg.slogdet`` under the legacy return-type name."""
+    return _R_slogdet(*_slogdet(input))
+
+
+def logdet(input: Tensor) -> Tensor:
+    """Natural log of the determinant (nan for a negative determinant, -inf for a singular matrix)."""
+    from .pointwise import log
+    sign, logabs = _slogdet(input)
+    with np.errstate(invalid='ignore', divide='ignore'):
+        return log(sign) + logabs
+
+
+def _is_vector_rhs(a, b) -> bool:
+    return b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
+
+
+@primitive
+def _solve(a, b):
+    _check('linalg.solve', a)
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found A of type {_name(a)} "
+                           f"and B of type {_name(b)} instead")
+    vec = _is_vector_rhs(a, b)
+    bm = b[..., None] if vec else b
+    if bm.shape[-2] != a.shape[-1]:
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation AX = B "
+                           f"({a.shape[-2]}x{a.shape[-1]} and {bm.shape[-2]}x{bm.shape[-1]})")
+    try:
+        x = np.linalg.solve(a, bm)
+    except np.linalg.LinAlgError:
+        raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is singular.") from None
+    return x[..., 0] if vec else x
+
+
+_solve.name, _solve.backward_name = 'solve', 'LinalgSolveExBackward0'
+
+
+@_solve.vjp
+def _(grad, a, out, needs_input_grad):
+    gb = _solve(a.mH, grad)
+    ga = None
+    if needs_input_grad[0]:
+        x = conj_if_complex(out)
+        ga = -(gb.unsqueeze(-1) * x.unsqueeze(-2)) if out.ndim < a.ndim else -(gb @ x.mT)
+    return ga, gb
+
+
+def solve(A: Tensor, B: Tensor, *, left: bool = True, out=None) -> Tensor:
+    """The solution X of ``A X = B`` (``X A = B`` when ``left`` is False)."""
+    if left:
+        return _solve(A, B)
+    return _solve(A.mT, B.mT).mT
+
+
+# ---- decompositions ----------------------------------------------------------------------------------------------
+
+@primitive
+def _cholesky(a, fn='linalg.cholesky'):
+    _check(fn, a)
+    try:
+        return np.linalg.cholesky(a)
+    except np.linalg.LinAlgError:
+        _raise_first(_cholesky_info(a), fn, lambda k: f"The factorization could not be completed because the input "
+                                                  f"is not positive-definite (the leading minor of order {k} is not "
+                                                  f"positive-definite).")
+        raise
+
+
+_cholesky.name, _cholesky.backward_name = 'cholesky', 'LinalgCholeskyExBackward0'
+
+
+@_cholesky.vjp
+def _(grad, out):
+    # A = L L^H:  gA = L^-H phi(L^H gL) L^-1, phi = lower triangle with half the (real) diagonal; symmetrised.
+    lh = out.mH
+    p = lh @ _tril(grad)
+    phi = _tril(p, -1) + 0.5 * _diag_embed(_real(_diag(p)))
+    li = _inv(out)
+    s = li.mH @ phi @ li
+    return 0.5 * (s + s.mH)
+
+
+def linalg_cholesky(A: Tensor, *, upper: bool = False, out=None) -> Tensor:
+    """The Cholesky factor L (lower triangular, ``A = L L^H``) of a Hermitian positive-definite matrix."""
+    L = _cholesky(A)
+    return L.mH if upper else L
+
+
+def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, out=None):
+    """Cholesky factor and LAPACK's ``info`` (0, or the order of the failing leading minor) without raising."""
+    a = A._data
+    _check('linalg.cholesky_ex', a)
+    from .creation import tensor
+    try:
+        L = _cholesky(A)
+        info = np.zeros(a.shape[:-2], np.int32)
+    except LinAlgError:
+        info = _cholesky_info(a).astype(np.int32)
+        if check_errors:
+            _raise_first(info, 'linalg.cholesky_ex', lambda k: f"The factorization could not be completed because the "
+                                         f"input is not positive-definite (the leading minor of order {k} is not "
+                                         f"positive-definite).")
+        eye = np.eye(a.shape[-1], dtype=a.dtype)
+        ok = (info == 0)[..., None, None]
+        L = tensor(np.where(ok, np.linalg.cholesky(np.where(ok, a, eye)), np.nan), dtype=A.dtype, device=A.device)
+    return _R_linalg_cholesky_ex(L.mH if upper else L, tensor(info, device=A.device))
+
+
+def cholesky(input: Tensor, upper: bool = False, *, out=None) -> Tensor:
+    """``torch.cholesky`` (deprecated): the Cholesky factor, upper triangular when ``upper``."""
+    L = _cholesky(input, 'cholesky')
+    return L.mH if upper else L
+
+
+@primitive(n_out=2)
+def _qr(a, mode='reduced'):
+    if mode not in ('reduced', 'complete', 'r'):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', or "
+                           f"'complete'")
+    _check('linalg.qr', a, square=False)
+    if mode == 'r':
+        return np.empty((0,), a.dtype), np.linalg.qr(a, mode='r')
+    q, r = np.linalg.qr(a, mode=mode)
+    return q, r
+
+
+_qr.name, _qr.backward_name = 'qr', 'LinalgQrBackward0'
+
+
+def _qr_grad_tall(q: Tensor, r: Tensor, gq: Tensor, gr: Tensor) -> Tensor:
+    """gA for A = QR with m >= n (reduced): (gQ + Q copyltu(M)) R^-H, M = R gR^H - gQ^H Q."""
+    m = r @ gr.mH - gq.mH @ q
+    low = _tril(m, -1)
+    sym = low + low.mH + _diag_embed(_real(_diag(m)))
+    return (gq + q @ sym) @ _inv(r).mH
+
+
+@_qr.vjp
+def _(grad, a_shape, mode, out):
+    gq, gr = grad
+    q, r = out
+    m, n = a_shape[-2], a_shape[-1]
+    if mode == 'r':
+        raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please "
+                           "use linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.")
+    if mode == 'complete' and m > n:
+        raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
+    if m >= n:
+        return _qr_grad_tall(q, r, gq, gr)
+    # Wide A = Q [R1 R2]: A[:, :m] = Q R1 is square; A[:, m:] = Q R2 feeds back into Q's gradient.
+    r1, r2 = _columns(r, 0, m), _columns(r, m, n)
+    gr1, gr2 = _columns(gr, 0, m), _columns(gr, m, n)
+    y = q @ r2
+    gx = _qr_grad_tall(q, r1, gq + y @ gr2.mH, gr1)
+    gy = q @ gr2
+    from .creation import tensor
+    e = np.eye(n, dtype=gx._data.dtype)
+    return gx @ tensor(e[:m], device=gx.device) + gy @ tensor(e[m:], device=gx.device)
+
+
+def linalg_qr(A: Tensor, mode: str = 'reduced', *, out=None):
+    """QR decomposition: Q with orthonormal columns and upper-triangular R with ``A = Q R``."""
+    return _R_linalg_qr(*_qr(A, mode))
+
+
+def qr(input: Tensor, some: bool = True, *, out=None):
+    """``torch.qr`` (deprecated): reduced QR when ``some``, complete otherwise."""
+    return _R_qr(*_qr(input, 'reduced' if some else 'complete'))
+
+
+@primitive(n_out=3, nondiff_outputs=())
+def _svd(a, full_matrices=True):
+    _check('linalg.svd', a, square=False)
+    u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+    return u, s, vh
+
+
+_svd.name, _svd.backward_name = 'svd', 'LinalgSvdBackward0'
+
+
+@_svd.vjp
+def _(grad, out, full_matrices):
+    gu, gs, gvh = grad
+    u, s, vh = out
+    m, n, k = u.shape[-2], vh.shape[-1], s.shape[-1]
+    if full_matrices and m != n:
+        # Only the first k singular vectors are determined by A.
+        u, gu = (_columns(u, 0, k), _columns(gu, 0, k)) if m > k else (u, gu)
+        if n > k:
+            vh, gvh = _columns(vh.mT, 0, k).mT, _columns(gvh.mT, 0, k).mT
+    v, gv = vh.mH, gvh.mH
+    f = _inv_sq_gaps(s)
+    utgu, vtgv = u.mH @ gu, vh @ gv
+    j = f * (utgu - utgu.mH)
+    kk = f * (vtgv - vtgv.mH)
+    inner = j * s.unsqueeze(-2) + _diag_embed(gs) + s.unsqueeze(-1) * kk
+    ga = u @ inner.to(u.dtype) @ vh
+    if m > k:
+        ga = ga + (gu - u @ utgu) @ (vh / s.unsqueeze(-1))
+    if n > k:
+        ga = ga + (u / s.unsqueeze(-2)) @ (gv.mH - vtgv.mH @ vh)
+    return ga
+
+
+def linalg_svd(A: Tensor, full_matrices: bool = True, *, driver=None, out=None):
+    """Singular value decomposition ``A = U diag(S) Vh`` (singular values in descending order)."""
+    return _R_linalg_svd(*_svd(A, full_matrices))
+
+
+def svdvals(A: Tensor, *, driver=None, out=None) -> Tensor:
+    """The singular values of A, in descending order."""
+    if A._requires_grad:
+        return _svd(A, False)[1]
+    a = A._data
+    _check('linalg.svd', a, square=False)
+    return Tensor._wrap(np.linalg.svd(a, compute_uv=False))
+
+
+def svd(input: Tensor, some: bool = True, compute_uv: bool = True, *, out=None):
+    """``torch.svd`` (deprecated): returns U, S and V (not V^H); reduced when ``some``."""
+    U, S, Vh = _svd(input, not some)
+    if not compute_uv:
+        from .creation import zeros
+        m, n = input.shape[-2], input.shape[-1]
+        b = tuple(input.shape[:-2])
+        return _R_svd(zeros(b + (m, m), dtype=input.dtype), S.detach() if not input._requires_grad else S,
+                     zeros(b + (n, n), dtype=input.dtype))
+    return _R_svd(U, S, Vh.mH)
+
+
+@primitive(n_out=2)
+def _eigh(a, UPLO='L'):
+    if UPLO not in ('L', 'U'):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+    _check_matrix('linalg.eigh', a)
+    if a.dtype.kind not in 'fc' or a.dtype.itemsize == 2:
+        raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{_name(a)}'")
+    w, v = np.linalg.eigh(a, UPLO=UPLO)
+    return w, v
+
+
+_eigh.name, _eigh.backward_name = 'eigh', 'LinalgEighBackward0'
+
+
+@_eigh.vjp
+def _(grad, out):
+    gl, gv = grad
+    w, v = out
+    vhgv = v.mH @ gv
+    inner = _inv_sq_gaps(w, square=False) * vhgv + _diag_embed(gl)
+    ga = v @ inner.to(v.dtype) @ v.mH
+    return 0.5 * (ga + ga.mH)          # PyTorch returns the Hermitian part (eigh reads a Hermitian matrix)
+
+
+def eigh(A: Tensor, UPLO: str = 'L', *, out=None):
+    """Eigenvalues (ascending) and orthonormal eigenvectors of a Hermitian matrix (reading one triangle)."""
+    return _R_linalg_eigh(*_eigh(A, UPLO))
+
+
+def eigvalsh(A: Tensor, UPLO: str = 'L', *, out=None) -> Tensor:
+    """The eigenvalues of a Hermitian matrix, in ascending order."""
+    if A._requires_grad:
+        return _eigh(A, UPLO)[0]
+    a = A._data
+    _eigh.fn(a[..., :0, :0], UPLO)      # PyTorch's argument checks, on an empty slice
+    _check_matrix('linalg.eigh', a)
+    return Tensor._wrap(np.linalg.eigvalsh(a, UPLO=UPLO))
+
+
+def _eig_checks(a):
+    if a.dtype.kind not in 'fc':
+        raise RuntimeError(f"Unknown Complex ScalarType for {_name(a)}")
+    _check('linalg.eig', a)
+
+
+def eig(A: Tensor, *, out=None):
+    """Eigenvalues and eigenvectors of a general square matrix, as complex tensors (no gradient)."""
+    a = A._data
+    _eig_checks(a)
+    ct = np.complex128 if a.dtype in (np.float64, np.complex128) else np.complex64
+    w, v = np.linalg.eig(a)
+    return _R_linalg_eig(Tensor._wrap(w.astype(ct, copy=False)), Tensor._wrap(v.astype(ct, copy=False)))
+
+
+def eigvals(A: Tensor, *, out=None) -> Tensor:
+    """The eigenvalues of a general square matrix, as a complex tensor (no gradient)."""
+    a = A._data
+    _eig_checks(a)
+    ct = np.complex128 if a.dtype in (np.float64, np.complex128) else np.complex64
+    return Tensor._wrap(np.linalg.eigvals(a).astype(ct, copy=False))
+
+
+# ---- pseudo-inverse, rank, least squares -------------------------------------------------------------------------
+
+def _tolerances(a, atol, rtol, smax):
+    """The singular-value cutoff ``max(atol, rtol * smax)`` with PyTorch's defaults."""
+    atol = atol._data if isinstance(atol, Tensor) else atol
+    rtol = rtol._data if isinstance(rtol, Tensor) else rtol
+    real = np.finfo(a.dtype).eps
+    if rtol is None:
+        rtol = real * max(a.shape[-2], a.shape[-1]) if atol is None or np.all(np.asarray(atol) <= 0) else 0.0
+    atol = 0.0 if atol is None else atol
+    return np.maximum(np.asarray(atol)[..., None] if np.ndim(atol) else atol,
+                      (np.asarray(rtol)[..., None] if np.ndim(rtol) else rtol) * smax)
+
+
+@primitive
+def _pinv(a, atol=None, rtol=None, hermitian=False):
+    if a.ndim < 2 or a.dtype.kind not in 'fc' or a.dtype.itemsize == 2:
+        raise RuntimeError(f"linalg.pinv({_name(a)}{{[{', '.join(map(str, a.shape))}]}}): expected a tensor with 2 "
+                           f"or more dimensions of float, double, cfloat or cdouble types")
+    if hermitian:
+        w, v = np.linalg.eigh(a)
+        aw = np.abs(w)
+        smax = aw.max(-1, keepdims=True) if aw.shape[-1] else aw
+        keep = aw > _tolerances(a, atol, rtol, smax)
+        inv_w = np.where(keep, 1 / np.where(keep, w, 1), 0).astype(v.dtype)
+        return (v * inv_w[..., None, :]) @ np.conj(np.swapaxes(v, -1, -2))
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    smax = s[..., :1]
+    keep = s > _tolerances(a, atol, rtol, smax)
+    inv_s = np.where(keep, 1 / np.where(keep, s, 1), 0).astype(u.dtype)
+    return np.conj(np.swapaxes(vh, -1, -2)) @ (inv_s[..., :, None] * np.conj(np.swapaxes(u, -1, -2)))
+
+
+_pinv.name, _pinv.backward_name = 'pinv', 'LinalgPinvBackward0'
+
+
+@_pinv.vjp
+def _(grad, a, out):
+    # dX = -X dA X + X X^H dA^H (I - A X) + (I - X A) dA^H X^H X, transposed into gA.
+    x, xh = out, out.mH
+    m, n = a.shape[-2], a.shape[-1]
+    ga = -(xh @ grad @ xh)
+    gh = grad.mH
+    ga = ga + (gh - a @ (x @ gh)) @ (x @ xh)
+    ga = ga + (xh @ x) @ (gh - (gh @ x) @ a)
+    return ga
+
+
+def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=None) -> Tensor:
+    """The Moore-Penrose pseudo-inverse, dropping singular values below ``max(atol, rtol * largest)``."""
+    return _pinv(A, atol, rtol, hermitian)
+
+
+def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
+    """``torch.pinverse``: the pseudo-inverse with relative cutoff ``rcond``."""
+    return _pinv(input, None, rcond, False)
+
+
+def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, tol=None, out=None) -> Tensor:
+    """The number of singular values (|eigenvalues| when ``hermitian``) above the tolerance."""
+    a = A._data
+    if a.ndim < 2:
+        raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions.")
+    if a.dtype.kind not in 'fc':
+        raise RuntimeError("This function doesn't handle types other than float and double")
+    if tol is not None:
+        atol, rtol = tol, 0.0
+    s = np.abs(np.linalg.eigvalsh(a)) if hermitian else np.linalg.svd(a, compute_uv=False)
+    smax = s.max(-1, keepdims=True) if s.shape[-1] else np.zeros(s.shape[:-1] + (1,), s.dtype)
+    return Tensor._wrap(np.sum(s > _tolerances(a, atol, rtol, smax), axis=-1).astype(np.int64))
+
+
+def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
+    """Least-squares solution of ``A X = B``, with residuals, rank and singular values as the driver gives them."""
+    a, b = A._data, B._data
+    if driver is not None and driver not in ('gels', 'gelsy', 'gelsd', 'gelss'):
+        raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
+    if a.dtype.kind not in 'fc' or b.dtype.kind not in 'fc':
+        raise RuntimeError("This function doesn't handle types other than float and double")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same dtype, but got input's "
+                           f"dtype {_name(a)} and other's dtype {_name(b)}")
+    _check_matrix('torch.linalg.lstsq', a, square=False, arg='input')
+    vec = b.ndim == a.ndim - 1
+    if vec and b.shape[-1] != a.shape[-2]:
+        raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-1)")
+    if not vec and b.shape[-2] != a.shape[-2]:
+        raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
+    driver = driver or 'gelsy'
+    m, n = a.shape[-2], a.shape[-1]
+    rc = np.finfo(a.dtype).eps * max(m, n) if rcond is None or rcond < 0 else rcond
+    Bm = B.unsqueeze(-1) if vec else B
+    X = _pinv(A, None, rc, False) @ Bm
+    from .creation import tensor
+    real = np.finfo(a.dtype).dtype
+    s = np.linalg.svd(a, compute_uv=False)
+    smax = s[..., :1]
+    rank = np.sum(s > rc * smax, axis=-1).astype(np.int64) if s.shape[-1] else np.zeros(s.shape[:-1], np.int64)
+    empty = tensor(np.empty((0,), real), device=A.device)
+    residuals = empty
+    if X.requires_grad:
+        # PyTorch's residuals stay attached to the graph even when empty.
+        flat = X.reshape(1, -1)
+        residuals = (flat @ tensor(np.zeros((flat.shape[1], 0), flat._data.dtype), device=A.device)).reshape(0)
+    if driver != 'gelsy' and m > n and np.all(rank == n):
+        r = Bm - A @ X
+        residuals = (r.abs() ** 2 if r.is_complex() else r * r).sum(-2)
+    if driver == 'gels':
+        rank_t, sv = tensor(np.empty((0,), np.int64), device=A.device), empty
+    else:
+        rank_t = tensor(rank, device=A.device)
+        sv = tensor(s, device=A.device) if driver in ('gelsd', 'gelss') else empty
+    return _R_linalg_lstsq(X.squeeze(-1) if vec else X, residuals, rank_t, sv)
+
+
+# ---- products of matrices ----------------------------------------------------------------------------------------
+
+def matrix_power(A: Tensor, n: int, *, out=None) -> Tensor:
+    """A matrix raised to the integer power ``n`` (negative powers invert first)."""
+    a = A._data
+    _check_matrix('linalg.matrix_power', a)
+    if n == 0:
+        from .blas import _scaled_sum
+        from .creation import eye
+        e = eye(a.shape[-1], dtype=A.dtype, device=A.device).expand(tuple(A.shape))
+        return _scaled_sum(A, e, 0, 1)       # identities, still attached to A's graph (zero gradient)
+    if n < 0:
+        A, n = _inv(A), -n
+    result = None
+    base = A
+    while n:
+        if n & 1:
+            result = base if result is None else matmul(result, base)
+        n >>= 1
+        if n:
+            base = matmul(base, base)
+    return result
+
+
+def _chain_order(dims: list) -> list:
+    """The cheapest parenthesisation of a chain of products (classic dynamic programme); split[i][j]."""
+    k = len(dims) - 1
+    cost = [[0] * k for _ in range(k)]
+    split = [[0] * k for _ in range(k)]
+    for length in range(1, k):
+        for i in range(k - length):
+            j = i + length
+            best = None
+            for s in range(i, j):
+                c = cost[i][s] + cost[s + 1][j] + dims[i] * dims[s + 1] * dims[j + 1]
+                if best is None or c < best:
+                    best, split[i][j] = c, s
+            cost[i][j] = best
+    return split
+
+
+def multi_dot(tensors, *, out=None) -> Tensor:
+    """Product of two or more matrices in the cheapest order; the first and last may be vectors."""
+    ts = list(tensors)
+    if len(ts) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(ts)}")
+    first_vec, last_vec = ts[0].ndim == 1, ts[-1].ndim == 1
+    if ts[0].ndim not in (1, 2):
+        raise RuntimeError(f"multi_dot(): the first tensor must be 1D or 2D but got {ts[0].ndim}D")
+    if ts[-1].ndim not in (1, 2):
+        raise RuntimeError(f"multi_dot(): the last tensor must be 1D or 2D but got {ts[-1].ndim}D")
+    for i, t in enumerate(ts[1:-1], 1):
+        if t.ndim != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
+    for i, t in enumerate(ts[1:], 1):
+        if t.dtype is not ts[0].dtype:
+            raise RuntimeError(f"multi_dot(): all tensors must have be the same dtype but tensor 0 is "
+                               f"{ts[0].dtype.name.replace('32', '').replace('float64', 'double')} and tensor {i} "
+                               f"{t.dtype.name.replace('float64', 'double').replace('32', '')}")
+    mats = [ts[0].unsqueeze(0) if first_vec else ts[0]] + ts[1:-1] + \
+        [ts[-1].unsqueeze(1) if last_vec else ts[-1]]
+    for i in range(len(mats) - 1):
+        if mats[i].shape[1] != mats[i + 1].shape[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes {list(mats[i].shape)} and "
+                               f"{list(mats[i + 1].shape)} cannot be multiplied")
+    split = _chain_order([mats[0].shape[0]] + [t.shape[1] for t in mats])
+
+    def product(i, j):
+        if i == j:
+            return mats[i]
+        s = split[i][j]
+        return product(i, s).mm(product(s + 1, j))
+
+    r = product(0, len(mats) - 1)
+    if first_vec and last_vec:
+        return r.reshape(())
+    if first_vec:
+        return r.squeeze(0)
+    return r.squeeze(1) if last_vec else r
+
+
+def vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out=None) -> Tensor:
+    """Dot product of vectors along ``dim`` (conjugating ``x``), broadcasting the other dimensions."""
+    if x.dtype is not y.dtype:
+        raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
+                           f"{x.dtype._legacy} and y of type {y.dtype._legacy} instead")
+    return (conj_if_complex(x) * y).sum(dim)
+
+
+def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1, out=None) -> Tensor:
+    """Cross product of 3-vectors along ``dim``."""
+    return _cross(input, other, dim)
+
+
+# ---- norms -------------------------------------------------------------------------------------------------------
+
+def _vector_norm_checks(x, ord, dtype):
+    if isinstance(ord, str) or not isinstance(ord, (int, float, np.integer, np.floating)):
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not {type(ord).__name__}")
+    if x.dtype.kind not in 'fc':
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_name(x)}")
+    if dtype is not None:
+        dt = D.to_dtype(dtype)
+        if dt.category < D.FLOAT:
+            raise RuntimeError(f"linalg.vector_norm: dtype should be floating point or complex, but got "
+                               f"{dt._legacy}")
+        src = D.from_numpy_dtype(x.dtype)
+        if D.promote_types(src, dt) is not dt:
+            raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({src._legacy}) should be convertible "
+                               f"without narrowing to the specified dtype ({dt._legacy})")
+
+
+@primitive
+def _vector_norm(x, ord=2, dim=None, keepdim=False, dtype=None):
+    _vector_norm_checks(x, ord, dtype)
+    if dtype is not None:
+        x = x.astype(D.to_dtype(dtype).np)
+    dims = norm_dims(dim, x.ndim, 'linalg.vector_norm')
+    a = np.abs(x)
+    if ord == 2:
+        return np.sqrt(np.sum(a * a, axis=dims, keepdims=keepdim))
+    if ord == 1:
+        return np.sum(a, axis=dims, keepdims=keepdim)
+    if math.isinf(ord) or ord < 0:
+        if any(x.shape[d] == 0 for d in dims) or (x.size == 0 and not dims):
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {_fmt(ord)} norm on an empty tensor because "
+                               f"the operation does not have an identity")
+    if math.isinf(ord):
+        return (np.max if ord > 0 else np.min)(a, axis=dims, keepdims=keepdim)
+    if ord == 0:
+        return np.sum(a != 0, axis=dims, keepdims=keepdim).astype(a.dtype)
+    with np.errstate(divide='ignore'):
+        return np.sum(a ** ord, axis=dims, keepdims=keepdim) ** (1.0 / ord)
+
+
+def _fmt(ord) -> str:
+    return ('-' if ord < 0 else '') + 'inf' if math.isinf(ord) else (str(int(ord)) if ord == int(ord) else str(ord))
+
+
+_vector_norm.name, _vector_norm.backward_name = 'vector_norm', 'LinalgVectorNormBackward0'
+
+
+@_vector_norm.vjp
+def _(grad, x, out, ord, dim, keepdim, dtype):
+    from .pointwise import sgn
+    if dtype is not None:
+        x = x.to(D.to_dtype(dtype))
+    shape = tuple(x.shape)
+    dims = norm_dims(dim, len(shape))
+    if not keepdim:
+        kshape = tuple(1 if i in dims else s for i, s in enumerate(shape))
+        grad, out = grad.reshape(kshape), out.reshape(kshape)
+    if ord == 0:
+        return x * 0
+    if ord == 1:
+        return grad * sgn(x)
+    if ord == 2:
+        return grad * (x / (out + (out == 0)))
+    if math.isinf(ord):
+        hit = x.abs() == out
+        return grad * sgn(x) * hit / hit.sum(dims, keepdim=True)
+    ax = x.abs()
+    return grad * sgn(x) * ax ** (ord - 1) / (out + (out == 0)) ** (ord - 1)
+
+
+def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
+    """The vector ``ord``-norm over ``dim`` (all elements when None)."""
+    if isinstance(dim, list):
+        dim = tuple(dim)
+    return _vector_norm(x, ord, dim, keepdim, dtype)
+
+
+def _move_to_end(A: Tensor, d0: int, d1: int) -> Tensor:
+    nd = A.ndim
+    perm = [i for i in range(nd) if i not in (d0, d1)] + [d0, d1]
+    return A.permute(perm) if perm != list(range(nd)) else A
+
+
+def matrix_norm(A: Tensor, ord='fro', dim=(-2, -1), keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
+    """Matrix norm: 'fro', 'nuc', or the induced norms inf, -inf, 1, -1, 2, -2, over the two ``dim``."""
+    a = A._data
+    if a.ndim < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+    if a.dtype.kind not in 'fc':
+        raise RuntimeError(f"linalg.matrix_norm: Expected a floating point or complex tensor as input. Got {_name(a)}")
+    dim = tuple(dim)
+    if len(dim) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
+    d0, d1 = wrap_dim(dim[0], a.ndim), wrap_dim(dim[1], a.ndim)
+    if d0 == d1:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})")
+    if ord == 'fro':
+        return _vector_norm(A, 2, (d0, d1), keepdim, dtype)
+    if ord not in ('nuc', 1, -1, 2, -2, math.inf, -math.inf):
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    if dtype is not None:
+        A = A.to(D.to_dtype(dtype))
+    if ord in (1, -1, math.inf, -math.inf):
+        # Induced 1 / inf norms: the extreme of the absolute column / row sums.
+        inner, outer = (d0, d1) if abs(ord) == 1 else (d1, d0)
+        sums = _vector_norm(A, 1, inner, True)
+        r = _vector_norm(sums, math.inf if ord > 0 else -math.inf, outer, True)
+    else:
+        s = svdvals(_move_to_end(A, d0, d1))
+        r = s.sum(-1) if ord == 'nuc' else _vector_norm(s, math.inf if ord > 0 else -math.inf, -1)
+        r = r.unsqueeze(min(d0, d1)).unsqueeze(max(d0, d1))
+    return r if keepdim else r.squeeze((d0, d1))
+
+
+def linalg_norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
+    """Vector or matrix norm, chosen by ``dim`` and ``ord`` (the 2-norm of the flattened input by default)."""
+    if isinstance(dim, int):
+        dim = (dim,)
+    if dim is not None:
+        dim = tuple(dim)
+        if len(dim) not in (1, 2):
+            raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dim)}")
+    elif ord is not None:
+        if A.ndim not in (1, 2):
+            raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got "
+                               f"{A.ndim}D.")
+        dim = tuple(range(A.ndim))
+    if dim is not None and len(dim) == 2:
+        return matrix_norm(A, 'fro' if ord is None else ord, dim, keepdim, dtype=dtype)
+    if isinstance(ord, str):
+        return matrix_norm(A, ord, dim or (-2, -1), keepdim, dtype=dtype)
+    return _vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype)
+
+
+def norm(input: Tensor, p='fro', dim=None, keepdim: bool = False, out=None, dtype=None) -> Tensor:
+    """``torch.norm`` (legacy): 'fro' and numeric p are vector norms over ``dim``; 'nuc' a matrix norm."""
+    if isinstance(dim, int):
+        dim = (dim,)
+    if p == 'nuc':
+        return matrix_norm(input, 'nuc', dim if dim is not None else (-2, -1), keepdim, dtype=dtype)
+    if p == 'fro' or p is None:
+        p = 2
+    if isinstance(p, str):
+        raise RuntimeError(f"norm(): unsupported p={p}")
+    return _vector_norm(input, p, None if dim is None else tuple(dim), keepdim, dtype)
+
+
+bind_methods({
+    'det': det, 'logdet': logdet, 'slogdet': slogdet, 'inverse': inv, 'cholesky': cholesky, 'qr': qr, 'svd': svd,
+    'pinverse': pinverse, 'matrix_power': matrix_power, 'norm': norm,
+})
+
+inverse = inv
+__all__ = ['det', 'logdet', 'slogdet', 'inverse', 'pinverse', 'matrix_power', 'cholesky', 'qr', 'svd', 'norm']
