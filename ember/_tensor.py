@@ -330,22 +330,29 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            what = 'no values' if self._data.size == 0 else 'more than one value'
+            raise RuntimeError(f"Boolean value of Tensor with {what} is ambiguous")
         return bool(self._scalar('bool'))
 
-    def __float__(self) -> float:
-        v = self._scalar('float')
+    def _py_scalar(self, ctype: str):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        v = self._host().reshape(()).item()
         if isinstance(v, complex):
-            raise TypeError("can't convert complex to float")
-        return float(v)
+            if v.imag != 0:
+                raise RuntimeError(f"value cannot be converted to type {ctype} without overflow")
+            v = v.real
+        return v
+
+    def __float__(self) -> float:
+        return float(self._py_scalar('double'))
 
     def __int__(self) -> int:
-        v = self._scalar('int')
-        if isinstance(v, complex):
-            raise TypeError("can't convert complex to int")
-        return int(v)
+        return int(self._py_scalar('int64_t'))
 
     def __complex__(self) -> complex:
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return complex(self._scalar('complex'))
 
     def __index__(self) -> int:
@@ -359,6 +366,9 @@ class Tensor:
         return object.__format__(self, spec) if spec else repr(self)
 
     def __array__(self, dtype=None, copy=None):
+        if self._requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                               "instead.")
         arr = self._host()
         if dtype is not None:
             arr = arr.astype(dtype, copy=False)
@@ -382,7 +392,7 @@ class Tensor:
 
     def __dlpack__(self, stream=None, **kwargs):
         if self._requires_grad:
-            raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
+            raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
         return self._data.__dlpack__(**({'stream': stream} if stream is not None else {}), **kwargs)
 
     def __dlpack_device__(self):
@@ -441,7 +451,10 @@ class Size(tuple):
     __slots__ = ()
 
     def __new__(cls, sizes=()):
-        return tuple.__new__(cls, sizes)
+        t = tuple.__new__(cls, sizes)
+        if all(type(s) is int for s in t):
+            return t
+        return tuple.__new__(cls, [_size_item(s, i) for i, s in enumerate(t)])
 
     def numel(self) -> int:
         n = 1
@@ -459,10 +472,23 @@ class Size(tuple):
     def __radd__(self, other):
         return Size(tuple(other) + tuple(self))
 
+    def __mul__(self, n):
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
+
     def __repr__(self) -> str:
         return f"torch.Size([{', '.join(str(s) for s in self)}])"
 
     __module__ = 'ember'
+
+
+def _size_item(s, i: int) -> int:
+    import operator
+    try:
+        return operator.index(s)
+    except TypeError:
+        raise TypeError(f"torch.Size() takes an iterable of 'int' (item {i} is '{type(s).__name__}')") from None
 
 
 class UntypedStorage:

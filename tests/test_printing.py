@@ -146,7 +146,8 @@ def test_default_dtype_changes_suffix():
             lib.set_default_dtype(lib.float32)
 
 
-@pytest.mark.parametrize('opts', [dict(precision=2), dict(precision=8), dict(threshold=5), dict(edgeitems=1, threshold=10),
+@pytest.mark.parametrize('opts', [dict(precision=2), dict(precision=8), dict(threshold=5),
+                                  dict(edgeitems=1, threshold=10),
                                   dict(linewidth=40), dict(sci_mode=True), dict(sci_mode=False),
                                   dict(profile='short'), dict(profile='full'), dict(edgeitems=0, threshold=10),
                                   dict(precision=1, sci_mode=True, linewidth=120)])

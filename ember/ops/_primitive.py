@@ -78,7 +78,7 @@ class SavedOutput:
 
 def _raise_modified(t, node, expected, actual, output_nr=0):
     # PyTorch names the node that made the tensor (the saving node for saved outputs), minus "Backward0".
-    where = f", which is output {output_nr} of {re.sub(r'Backward[0-9]*$', '', node.name())}," if node is not None else ""
+    where = "" if node is None else f", which is output {output_nr} of {re.sub(r'Backward[0-9]*$', '', node.name())},"
     raise RuntimeError(
         f"one of the variables needed for gradient computation has been modified by an inplace operation: "
         f"[torch.{t.dtype._legacy}Tensor [{', '.join(str(s) for s in t._data.shape)}]]{where} is at version "
