@@ -1,11 +1,16 @@
 """Binary arithmetic with broadcasting and PyTorch's promotion, and the Python operators on Tensor."""
 from __future__ import annotations
 
+import cmath
+import math
+
 import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, bind_methods
 from ._primitive import primitive, inplace
+
+_NUMBERS = (Tensor, bool, int, float, complex, np.generic)
 
 
 def conj_if_complex(t):
@@ -13,10 +18,6 @@ def conj_if_complex(t):
     if isinstance(t, Tensor):
         return t.conj() if t.dtype.category == D.COMPLEX else t
     return t.conjugate() if isinstance(t, complex) else t
-
-
-def _shape_str(a) -> str:
-    return f"[{', '.join(map(str, np.shape(a)))}]"
 
 
 def broadcast_check(name: str, a, b) -> None:
@@ -37,68 +38,141 @@ def _binary(name, fn, a, b):
         raise
 
 
+def _kind(x, y=None) -> str:
+    """NumPy kind letter of the result of an op on ``x`` (and ``y``); Python scalars are weak, like PyTorch's."""
+    return (np.result_type(x) if y is None else np.result_type(x, y)).kind
+
+
+def _not_implemented(name: str, arr) -> NotImplementedError:
+    return NotImplementedError(f"\"{name}\" not implemented for '{D.from_numpy_dtype(np.result_type(arr))._legacy}'")
+
+
+def _check_alpha(x, y, alpha) -> None:
+    k = _kind(x, y)
+    if isinstance(alpha, (bool, np.bool_)) and k != 'b':
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if k in 'biu' and isinstance(alpha, (float, complex, np.floating, np.complexfloating)):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if k != 'c' and isinstance(alpha, (complex, np.complexfloating)):
+        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
+
+
+def _scaled(x, y, alpha):
+    if type(alpha) is int and alpha == 1:
+        return y
+    _check_alpha(x, y, alpha)
+    return np.multiply(y, alpha)
+
+
+def _zero_division_check(x, y) -> None:
+    if _kind(x, y) in 'iu' and np.any(np.asarray(y) == 0):
+        raise RuntimeError("ZeroDivisionError")
+
+
+# ----------------------------------------------------------------------------------------- add / sub
+
+
 @primitive(promote='same')
-def add(x, y, alpha=1):
-    if alpha != 1:
-        return _binary('add', np.add, x, np.multiply(y, alpha))
-    return _binary('add', np.add, x, y)
+def add(input, other, alpha=1):
+    """``input + alpha * other``."""
+    return _binary('add', np.add, input, _scaled(input, other, alpha))
 
 
 @add.vjp
 def _(grad, alpha):
-    return grad, (grad if alpha == 1 else grad * conj_if_complex(alpha))
+    return grad, (grad if type(alpha) is int and alpha == 1 else grad * conj_if_complex(alpha))
 
 
 @primitive(promote='same')
-def sub(x, y, alpha=1):
-    if getattr(x, 'dtype', None) == np.bool_ and getattr(y, 'dtype', None) == np.bool_ or \
-            (getattr(y, 'dtype', None) == np.bool_ and isinstance(x, bool)):
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. If you are "
-                           "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-    if alpha != 1:
-        return _binary('sub', np.subtract, x, np.multiply(y, alpha))
-    return _binary('sub', np.subtract, x, y)
+def _sub(input, other, alpha=1):
+    return _binary('sub', np.subtract, input, _scaled(input, other, alpha))
 
 
-@sub.vjp
+_sub.name, _sub.backward_name = 'sub', 'SubBackward0'
+
+
+@_sub.vjp
 def _(grad, alpha):
-    return grad, (-grad if alpha == 1 else grad * (-conj_if_complex(alpha)))
+    return grad, -grad if type(alpha) is int and alpha == 1 else grad * (-conj_if_complex(alpha))
 
 
 @primitive(promote='same', backward_name='RsubBackward1')
-def rsub(x, y, alpha=1):
-    """``y - alpha * x`` (the reflected subtraction behind ``2 - t``)."""
-    return _binary('rsub', np.subtract, y, np.multiply(x, alpha) if alpha != 1 else x)
+def _rsub(input, other, alpha=1):
+    return _binary('rsub', np.subtract, other, _scaled(other, input, alpha))
 
 
-@rsub.vjp
+_rsub.name = 'rsub'
+
+
+@_rsub.vjp
 def _(grad, alpha):
-    return (-grad if alpha == 1 else grad * (-conj_if_complex(alpha))), grad
+    return (-grad if type(alpha) is int and alpha == 1 else grad * (-conj_if_complex(alpha))), grad
+
+
+def _is_bool(v) -> bool:
+    return v.dtype is D.bool_ if isinstance(v, Tensor) else isinstance(v, (bool, np.bool_))
+
+
+def _check_bool_sub(a, b) -> None:
+    ba, bb = _is_bool(a), _is_bool(b)
+    if ba and bb:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                           "`logical_xor()` operator instead.")
+    if ba or bb:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def sub(input, other, *, alpha=1, out: Tensor | None = None) -> Tensor:
+    """``input - alpha * other``; bool operands are refused, like PyTorch."""
+    if _is_bool(input) or _is_bool(other):
+        _check_bool_sub(input, other)
+    if out is not None:
+        return _sub(input, other, alpha, out=out)
+    return _sub(input, other, alpha)
+
+
+def rsub(input, other, *, alpha=1, out: Tensor | None = None) -> Tensor:
+    """``other - alpha * input`` (the reflected subtraction behind ``2 - t``)."""
+    if _is_bool(input) or _is_bool(other):
+        _check_bool_sub(input, other)
+    if out is not None:
+        return _rsub(input, other, alpha, out=out)
+    return _rsub(input, other, alpha)
+
+
+# ----------------------------------------------------------------------------------------- mul / div
 
 
 @primitive(promote='same')
-def mul(x, y):
-    return _binary('mul', np.multiply, x, y)
+def mul(input, other):
+    """``input * other``."""
+    return _binary('mul', np.multiply, input, other)
 
 
 @mul.vjp
-def _(grad, x, y, needs_input_grad):
-    gx = grad * conj_if_complex(y) if needs_input_grad[0] or not isinstance(x, Tensor) else None
-    gy = grad * conj_if_complex(x) if isinstance(y, Tensor) and needs_input_grad[-1] else None
+def _(grad, input, other, needs_input_grad):
+    gx = grad * conj_if_complex(other) if needs_input_grad[0] or not isinstance(input, Tensor) else None
+    gy = grad * conj_if_complex(input) if isinstance(other, Tensor) and needs_input_grad[-1] else None
     return gx, gy
 
 
 def _floor_divide(x, y):
-    if np.issubdtype(np.result_type(x), np.integer) and np.any(np.asarray(y) == 0):
-        raise RuntimeError("ZeroDivisionError")
+    k = _kind(x, y)
+    if k == 'b':
+        raise _not_implemented('div_floor_cpu', np.bool_)
+    if k in 'iu':
+        _zero_division_check(x, y)
     with np.errstate(divide='ignore', invalid='ignore'):
         return np.floor_divide(x, y)
 
 
 def _trunc_divide(x, y):
-    if np.issubdtype(np.result_type(x), np.integer):
-        if np.any(np.asarray(y) == 0):
-            raise RuntimeError("ZeroDivisionError")
+    k = _kind(x, y)
+    if k == 'b':
+        raise _not_implemented('div_trunc_cpu', np.bool_)
+    if k in 'iu':
+        _zero_division_check(x, y)
         q = np.floor_divide(x, y)
         fix = (np.remainder(x, y) != 0) & ((np.asarray(x) < 0) != (np.asarray(y) < 0))
         return (q + fix).astype(q.dtype)
@@ -106,155 +180,530 @@ def _trunc_divide(x, y):
         return np.trunc(np.true_divide(x, y))
 
 
-@primitive(promote='same', backward_name='DivBackward0')
-def _div_rounding(x, y, rounding_mode):
+@primitive(promote='same', operands=('input', 'other'), backward_name='DivBackward2')
+def _div_rounding(input, other, rounding_mode):
     if rounding_mode == 'floor':
-        return _binary('div', _floor_divide, x, y)
+        return _binary('div', _floor_divide, input, other)
     if rounding_mode == 'trunc':
-        return _binary('div', _trunc_divide, x, y)
+        return _binary('div', _trunc_divide, input, other)
     raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                        f"'{rounding_mode}'")
 
 
+_div_rounding.name = 'div'
+
+
 @_div_rounding.vjp
 def _(grad):
-    return grad * 0, grad * 0
+    # Rounded quotients are piecewise constant: their gradient is zero (not grad * 0, which keeps NaN).
+    z = grad.new_zeros(grad.shape)
+    return z, z
 
 
-@primitive(promote='float')
-def true_divide(x, y):
-    with np.errstate(divide='ignore', invalid='ignore'):
-        return _binary('div', np.true_divide, x, y)
+@primitive(promote='float', backward_name='DivBackward0')
+def true_divide(input, other):
+    """``input / other`` with true (floating-point) division; integer operands give the default float dtype."""
+    with np.errstate(divide='ignore', invalid='ignore', over='ignore'):
+        return _binary('div', np.true_divide, input, other)
 
 
 @true_divide.vjp
-def _(grad, x, y, needs_input_grad):
-    gx = grad / conj_if_complex(y) if needs_input_grad[0] or not isinstance(x, Tensor) else None
+def _(grad, other, out, needs_input_grad):
+    gx = grad / conj_if_complex(other) if needs_input_grad[0] else None
     gy = None
-    if isinstance(y, Tensor) and needs_input_grad[-1]:
-        gy = -grad * conj_if_complex(x / (y * y))
+    if isinstance(other, Tensor) and needs_input_grad[-1]:
+        gy = -grad * conj_if_complex(out / other)
     return gx, gy
 
 
-true_divide.backward_name = 'DivBackward0'
-
-
-def div(input, other, *, rounding_mode: str | None = None, out=None) -> Tensor:
+def div(input, other, *, rounding_mode: str | None = None, out: Tensor | None = None) -> Tensor:
     """``input / other``; ``rounding_mode`` 'trunc' or 'floor' rounds the quotient (keeping integer dtypes)."""
     if rounding_mode is None:
-        return true_divide(input, other, out=out) if out is not None else true_divide(input, other)
-    r = _div_rounding(input, other, rounding_mode)
-    return r if out is None else _copy_out(out, r)
+        return true_divide(input, other) if out is None else true_divide(input, other, out=out)
+    if out is not None:
+        return _div_rounding(input, other, rounding_mode, out=out)
+    return _div_rounding(input, other, rounding_mode)
 
 
 divide = div
 
 
-def floor_divide(input, other, *, out=None) -> Tensor:
+def floor_divide(input, other, *, out: Tensor | None = None) -> Tensor:
     """``input // other``, rounding the quotient towards minus infinity."""
-    return div(input, other, rounding_mode='floor', out=out)
-
-
-def _copy_out(out, r):
-    out._data = r._data.astype(out._data.dtype, copy=False) if out.shape == r.shape else r._data
-    return out
+    if out is not None:
+        return _div_rounding(input, other, 'floor', out=out)
+    return _div_rounding(input, other, 'floor')
 
 
 @primitive(promote='same')
-def remainder(x, y):
-    if np.issubdtype(np.result_type(x), np.integer) and np.any(np.asarray(y) == 0):
-        raise RuntimeError("ZeroDivisionError")
+def remainder(input, other):
+    """Python's modulus: the remainder has the sign of the divisor."""
+    _zero_division_check(input, other)
     with np.errstate(divide='ignore', invalid='ignore'):
-        return _binary('remainder', np.remainder, x, y)
+        return _binary('remainder', np.remainder, input, other)
 
 
 @remainder.vjp
-def _(grad, x, y, needs_input_grad):
+def _(grad, input, other, needs_input_grad):
     gy = None
-    if isinstance(y, Tensor) and needs_input_grad[-1]:
-        gy = -grad * floor_divide(x, y)
+    if isinstance(other, Tensor) and needs_input_grad[-1]:
+        gy = -grad * floor_divide(input, other)
     return grad, gy
 
 
 @primitive(promote='same')
-def fmod(x, y):
-    if np.issubdtype(np.result_type(x), np.integer) and np.any(np.asarray(y) == 0):
-        raise RuntimeError("ZeroDivisionError")
+def fmod(input, other):
+    """C's fmod: the remainder has the sign of the dividend."""
+    _zero_division_check(input, other)
     with np.errstate(divide='ignore', invalid='ignore'):
-        return _binary('fmod', np.fmod, x, y)
+        return _binary('fmod', np.fmod, input, other)
 
 
 @fmod.vjp
-def _(grad, x, y, needs_input_grad):
+def _(grad, input, other, needs_input_grad):
     gy = None
-    if isinstance(y, Tensor) and needs_input_grad[-1]:
-        gy = -grad * div(x, y, rounding_mode='trunc')
+    if isinstance(other, Tensor) and needs_input_grad[-1]:
+        gy = -grad * div(input, other, rounding_mode='trunc')
     return grad, gy
 
 
+@primitive(promote='float')
+def reciprocal(input):
+    """``1 / input``."""
+    with np.errstate(divide='ignore', invalid='ignore', over='ignore'):
+        return np.reciprocal(input)
+
+
+@reciprocal.vjp
+def _(grad, out):
+    return -grad * conj_if_complex(out * out)
+
+
+# ----------------------------------------------------------------------------------------- powers
+
+
 def _pow_forward(x, y):
-    xa = np.asarray(x)
-    if xa.dtype.kind in 'iu' and np.any(np.asarray(y) < 0) and np.result_type(x, y).kind in 'iu':
+    if _kind(x, y) in 'iu' and _kind(x) in 'iu' and np.any(np.asarray(y) < 0):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     with np.errstate(divide='ignore', invalid='ignore', over='ignore'):
         return _binary('pow', np.power, x, y)
 
 
-@primitive(promote='same')
-def pow(x, y):
-    return _pow_forward(x, y)
+@primitive(promote='same', backward_name='PowBackward0')
+def _pow(input, exponent):
+    return _pow_forward(input, exponent)
 
 
-@pow.vjp
-def _(grad, x, y, out, needs_input_grad):
+_pow.name = 'pow'
+
+
+@_pow.vjp
+def _(grad, input, exponent, out, needs_input_grad):
+    from .indexing import where
+    from .pointwise import log
     gx = gy = None
-    if isinstance(x, Tensor) and needs_input_grad[0]:
-        if isinstance(y, Tensor):
-            gx = where_(y == 0, 0.0, grad * conj_if_complex(y * x ** (y - 1)))
-        elif y == 0:
-            gx = grad * 0
+    if needs_input_grad[0]:
+        if isinstance(exponent, Tensor):
+            gx = where(exponent == 0, 0.0, grad * conj_if_complex(exponent * input ** (exponent - 1)))
+        elif exponent == 0:
+            gx = grad.new_zeros(grad.shape)
         else:
-            gx = grad * conj_if_complex(y * x ** (y - 1))
-    if isinstance(y, Tensor) and needs_input_grad[-1]:
-        from .pointwise import log
-        base = x if isinstance(x, Tensor) else y.new_tensor(x)
+            gx = grad * conj_if_complex(exponent * input ** (exponent - 1))
+    if isinstance(exponent, Tensor) and needs_input_grad[-1]:
+        real = exponent.dtype.category < D.COMPLEX and input.dtype.category < D.COMPLEX
         # 0 ** y has gradient 0 w.r.t. y where y >= 0 (PyTorch masks the log(0) term there).
-        safe = where_((base == 0) & (y >= 0) if y.dtype.category < D.COMPLEX else base == 0, 1.0, base)
-        gy = grad * conj_if_complex(out * log(safe))
-        if y.dtype.category < D.COMPLEX:
-            gy = where_((base == 0) & (y >= 0), 0.0, gy)
+        zero_base = (input == 0) & (exponent >= 0) if real else input == 0
+        gy = grad * conj_if_complex(out * log(where(zero_base, 1.0, input)))
+        if real:
+            gy = where(zero_base, 0.0, gy)
     return gx, gy
 
 
-def where_(cond, a, b):
-    from .indexing import where
-    return where(cond, a, b)
+@primitive(promote='same', operands=('exponent', 'base'), backward_name='PowBackward1')
+def _rpow(exponent, base):
+    return _pow_forward(base, exponent)
 
 
-@primitive(promote='same', operands=('x', 'y'), backward_name='PowBackward1')
-def _rpow(x, y):
-    """``y ** x`` for a scalar ``y`` (behind ``2 ** t``)."""
-    return _pow_forward(y, x)
+_rpow.name = 'pow'
 
 
 @_rpow.vjp
-def _(grad, y, out):
-    import math
-    return grad * conj_if_complex(out * (math.log(y) if not isinstance(y, complex) else __import__('cmath').log(y)))
+def _(grad, exponent, base, out):
+    from .indexing import where
+    if isinstance(base, complex) or (isinstance(base, (int, float)) and base < 0 and exponent.is_complex()):
+        lg = cmath.log(base)
+    elif base > 0:
+        lg = math.log(base)
+    else:
+        lg = -math.inf if base == 0 else math.nan
+    g = grad * conj_if_complex(out * lg)
+    if base == 0 and exponent.dtype.category < D.COMPLEX:
+        g = where(exponent >= 0, 0.0, g)
+    return g
 
 
-def float_power(input, exponent) -> Tensor:
+def pow(input, exponent, *, out: Tensor | None = None) -> Tensor:
+    """``input ** exponent``; either may be a Python number (but not both)."""
+    if not isinstance(input, Tensor):
+        return _rpow(exponent, input) if out is None else _rpow(exponent, input, out=out)
+    return _pow(input, exponent) if out is None else _pow(input, exponent, out=out)
+
+
+def _double_of(v):
+    if isinstance(v, Tensor):
+        return v.to(D.complex128 if v.dtype.category == D.COMPLEX else D.float64)
+    return v
+
+
+def float_power(input, exponent, *, out: Tensor | None = None) -> Tensor:
     """``input ** exponent`` computed in double precision (complex128 for complex operands)."""
     cplx = any((isinstance(v, Tensor) and v.is_complex()) or isinstance(v, complex) for v in (input, exponent))
-    dt = D.complex128 if cplx else D.float64
-    a = input.to(dt) if isinstance(input, Tensor) else input
-    b = exponent.to(dt) if isinstance(exponent, Tensor) else exponent
-    return pow(a, b)
+    a, b = _double_of(input), _double_of(exponent)
+    if cplx:
+        a = a.to(D.complex128) if isinstance(a, Tensor) else a
+        b = b.to(D.complex128) if isinstance(b, Tensor) else b
+    return pow(a, b, out=out)
 
 
-def _scalar_or_tensor_op(op, reflected=False):
+def _float_power_(self: Tensor, exponent) -> Tensor:
+    cplx = self.is_complex() or (isinstance(exponent, Tensor) and exponent.is_complex()) or \
+        isinstance(exponent, complex)
+    want = D.complex128 if cplx else D.float64
+    if self.dtype is not want:
+        raise RuntimeError(f"the base given to float_power_ has dtype {self.dtype._legacy} but the operation's "
+                           f"result requires dtype {want._legacy}")
+    return inplace(_pow, self, _double_of(exponent))
+
+
+# ----------------------------------------------------------------------------------------- hypot, atan2, copysign
+
+
+def _float_only(name: str, x) -> None:
+    if x.dtype.kind not in 'f':
+        raise _not_implemented(name, x)
+
+
+@primitive(promote='same')
+def hypot(input, other):
+    """``sqrt(input ** 2 + other ** 2)``, elementwise (floating-point inputs only)."""
+    _float_only('hypot_cpu', np.result_type(input, other))
+    return _binary('hypot', np.hypot, input, other)
+
+
+@hypot.vjp
+def _(grad, input, other, out):
+    return grad * (input / out), grad * (other / out)
+
+
+@primitive(promote='float')
+def atan2(input, other):
+    """The angle of the point ``(other, input)``: arctangent of ``input / other`` in the right quadrant."""
+    if _kind(input, other) == 'c':
+        raise _not_implemented('atan2_cpu', np.result_type(input, other))
+    return _binary('atan2', np.arctan2, input, other)
+
+
+@atan2.vjp
+def _(grad, input, other):
+    r = input * input + other * other
+    return grad * (other / r), grad * (-input / r)
+
+
+arctan2 = atan2
+
+
+@primitive(promote='float')
+def copysign(input, other):
+    """The magnitude of ``input`` with the sign of ``other`` (including the sign of zeros)."""
+    if _kind(input, other) == 'c':
+        raise _not_implemented('copysign_cpu', np.result_type(input, other))
+    return _binary('copysign', np.copysign, input, other)
+
+
+@copysign.vjp
+def _(grad, input, out):
+    from .indexing import where
+    # d/dx copysign(x, y) = sign(x) * sign(result): result / x, masked to 0 where x == 0.
+    ratio = where(input == 0, 0.0, out / where(input == 0, 1.0, input))
+    return grad * ratio, grad.new_zeros(grad.shape)
+
+
+# ----------------------------------------------------------------------------------------- clamp and friends
+
+
+@primitive(promote='same', operands=('input', 'min', 'max'), backward_name='ClampBackward1')
+def _clamp(input, min, max):
+    if input.dtype.kind == 'c':
+        raise NotImplementedError("clamp is not supported for complex types")
+    if min is not None:
+        input = np.maximum(input, min)
+    if max is not None:
+        input = np.minimum(input, max)
+    return input
+
+
+_clamp.name = 'clamp'
+
+
+@_clamp.vjp
+def _(grad, input, min, max):
+    from .indexing import where
+    zero = 0.0
+    if min is not None and max is not None:
+        keep = (input >= min) & (input <= max)
+    elif min is not None:
+        keep = input >= min
+    else:
+        keep = input <= max
+    gx = where(keep, grad, zero) if isinstance(input, Tensor) else None
+    gmin = gmax = None
+    if isinstance(min, Tensor):
+        below = input < min
+        gmin = where(below & (min < max) if max is not None else below, grad, zero)
+    if isinstance(max, Tensor):
+        above = input > max
+        gmax = where(above | (max < min) if min is not None else above, grad, zero)
+    return gx, gmin, gmax
+
+
+def _clamp_args(min, max) -> None:
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if min is not None and max is not None and isinstance(min, Tensor) != isinstance(max, Tensor):
+        raise TypeError(f"clamp() received an invalid combination of arguments - got (Tensor, "
+                        f"min={type(min).__name__}, max={type(max).__name__}), but expected min and max to be both "
+                        f"Tensors or both numbers")
+
+
+def clamp(input: Tensor, min=None, max=None, *, out: Tensor | None = None) -> Tensor:
+    """Limit every element to ``[min, max]`` (either bound may be None; bounds may be tensors)."""
+    _clamp_args(min, max)
+    return _clamp(input, min, max) if out is None else _clamp(input, min, max, out=out)
+
+
+clip = clamp
+
+
+def clamp_min(input: Tensor, min, *, out: Tensor | None = None) -> Tensor:
+    """``clamp(input, min=min)``."""
+    return clamp(input, min, None, out=out)
+
+
+def clamp_max(input: Tensor, max, *, out: Tensor | None = None) -> Tensor:
+    """``clamp(input, max=max)``."""
+    return clamp(input, None, max, out=out)
+
+
+def _clamp_(self: Tensor, min=None, max=None) -> Tensor:
+    _clamp_args(min, max)
+    return inplace(_clamp, self, min, max)
+
+
+def _tensor_pair(name: str, other) -> None:
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+
+
+def _extremum(name, ufunc, complex_msg):
+    @primitive(promote='same')
+    def op(input, other):
+        if _kind(input, other) == 'c':
+            raise RuntimeError(complex_msg)
+        return _binary(name, ufunc, input, other)
+    op.name = op.__name__ = name
+    op.backward_name = name.capitalize() + 'Backward0'
+    return op
+
+
+_maximum = _extremum('maximum', np.maximum, "maximum not implemented for complex tensors.")
+_minimum = _extremum('minimum', np.minimum, "minimum not implemented for complex tensors.")
+_fmax = _extremum('fmax', np.fmax, "fmax not implemented for complex tensors.")
+_fmin = _extremum('fmin', np.fmin, "fmin not implemented for complex tensors.")
+
+
+@_maximum.vjp
+def _(grad, input, other):
+    from .indexing import where
+    g = where(input == other, grad / 2, grad)
+    return where(input < other, 0.0, g), where(input > other, 0.0, g)
+
+
+@_minimum.vjp
+def _(grad, input, other):
+    from .indexing import where
+    g = where(input == other, grad / 2, grad)
+    return where(input > other, 0.0, g), where(input < other, 0.0, g)
+
+
+@_fmax.vjp
+def _(grad, input, other):
+    from .indexing import where
+    first = (input >= other) | (other != other)
+    return where(first, grad, 0.0), where(first, 0.0, grad)
+
+
+@_fmin.vjp
+def _(grad, input, other):
+    from .indexing import where
+    first = (input <= other) | (other != other)
+    return where(first, grad, 0.0), where(first, 0.0, grad)
+
+
+def _binary_tensor_op(prim):
+    name = prim.name
+
+    def op(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+        _tensor_pair(name, other)
+        return prim(input, other) if out is None else prim(input, other, out=out)
+    op.__name__ = name
+    return op
+
+
+maximum = _binary_tensor_op(_maximum)
+maximum.__doc__ = "The elementwise maximum of two tensors (NaN propagates)."
+minimum = _binary_tensor_op(_minimum)
+minimum.__doc__ = "The elementwise minimum of two tensors (NaN propagates)."
+fmax = _binary_tensor_op(_fmax)
+fmax.__doc__ = "The elementwise maximum of two tensors, ignoring NaN where the other value is a number."
+fmin = _binary_tensor_op(_fmin)
+fmin.__doc__ = "The elementwise minimum of two tensors, ignoring NaN where the other value is a number."
+
+
+# ----------------------------------------------------------------------------------------- fused: addc*, lerp, xlogy
+
+
+def _int_value(arr, value):
+    # For integer results PyTorch converts ``value`` to the integer type first.
+    return int(value) if arr.dtype.kind in 'biu' and not isinstance(value, (bool, np.bool_)) else value
+
+
+@primitive(promote='same')
+def addcmul(input, tensor1, tensor2, value=1):
+    """``input + value * tensor1 * tensor2``."""
+    prod = _binary('addcmul', np.multiply, tensor1, tensor2)
+    if not (type(value) is int and value == 1):
+        prod = np.multiply(prod, _int_value(prod, value))
+    return _binary('addcmul', np.add, input, prod).astype(np.result_type(input, tensor1, tensor2), copy=False)
+
+
+@addcmul.vjp
+def _(grad, tensor1, tensor2, value):
+    v = conj_if_complex(value)
+    return grad, grad * conj_if_complex(tensor2) * v, grad * conj_if_complex(tensor1) * v
+
+
+@primitive(promote='same')
+def addcdiv(input, tensor1, tensor2, value=1):
+    """``input + value * tensor1 / tensor2``."""
+    if np.result_type(tensor1).kind in 'biu' and np.result_type(tensor2).kind in 'biu':
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a "
+            "true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + "
+            "value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * "
+            "tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: "
+            "(input + value * tensor1 / tensor2), for all dtypes.")
+    with np.errstate(divide='ignore', invalid='ignore'):
+        q = _binary('addcdiv', np.true_divide, tensor1, tensor2)
+    if not (type(value) is int and value == 1):
+        q = np.multiply(q, value)
+    return _binary('addcdiv', np.add, input, q).astype(np.result_type(input, tensor1, tensor2), copy=False)
+
+
+@addcdiv.vjp
+def _(grad, tensor1, tensor2, value):
+    v = conj_if_complex(value)
+    g1 = grad * v / conj_if_complex(tensor2)
+    return grad, g1, -g1 * conj_if_complex(tensor1 / tensor2)
+
+
+@primitive(operands=('input', 'end', 'weight'))
+def _lerp(input, end, weight):
+    d = _binary('lerp', np.subtract, end, input)
+    # PyTorch's two-sided formula: exact at both ends of [0, 1].
+    small = np.abs(weight) < 0.5
+    if isinstance(weight, np.ndarray):
+        out = np.where(small, np.add(input, np.multiply(weight, d)), np.subtract(end, np.multiply(d, 1 - weight)))
+    else:
+        out = np.add(input, np.multiply(weight, d)) if small else np.subtract(end, np.multiply(d, 1 - weight))
+    return np.asarray(out, dtype=np.result_type(input, end))
+
+
+_lerp.name, _lerp.backward_name = 'lerp', 'LerpBackward0'
+
+
+@_lerp.vjp
+def _(grad, input, end, weight):
+    w = conj_if_complex(weight)
+    gw = grad * conj_if_complex(end - input) if isinstance(weight, Tensor) else None
+    return grad * (1 - w), grad * w, gw
+
+
+def lerp(input: Tensor, end: Tensor, weight, *, out: Tensor | None = None) -> Tensor:
+    """``input + weight * (end - input)``; ``weight`` a number or a tensor of the same dtype."""
+    dt = input.dtype
+    if dt.category < D.FLOAT:
+        raise NotImplementedError(f"\"lerp_kernel_{'tensor' if isinstance(weight, Tensor) else 'scalar'}\" not "
+                                  f"implemented for '{dt._legacy}'")
+    for name, v in (('end', end), ('weight', weight)):
+        if isinstance(v, Tensor) and v.dtype is not dt:
+            raise RuntimeError(f"expected dtype {dt.name.replace('float32', 'float').replace('float64', 'double')} "
+                               f"for `{name}` but got dtype "
+                               f"{v.dtype.name.replace('float32', 'float').replace('float64', 'double')}")
+    return _lerp(input, end, weight) if out is None else _lerp(input, end, weight, out=out)
+
+
+def _xlogy_forward(name, x, y, shift):
+    k = _kind(x, y)
+    if k == 'c':
+        raise _not_implemented(name, np.result_type(x, y))
+    with np.errstate(divide='ignore', invalid='ignore'):
+        r = np.multiply(x, np.log1p(y) if shift else np.log(y))
+        return np.where(np.isnan(y), np.nan, np.where(np.asarray(x) == 0, 0, r)).astype(r.dtype, copy=False)
+
+
+@primitive(promote='float')
+def xlogy(input, other):
+    """``input * log(other)``, defined as 0 where ``input`` is 0 (unless ``other`` is NaN)."""
+    return _binary('xlogy', lambda a, b: _xlogy_forward('xlogy_cpu', a, b, False), input, other)
+
+
+@xlogy.vjp
+def _(grad, input, other):
+    from .indexing import where
+    gx = gy = None
+    if isinstance(input, Tensor):
+        gx = where((input == 0) & (other <= 0), 0.0, xlogy(grad, other))
+    if isinstance(other, Tensor):
+        gy = grad * input / other
+    return gx, gy
+
+
+@primitive(promote='float')
+def xlog1py(input, other):
+    """``input * log1p(other)``, defined as 0 where ``input`` is 0 (unless ``other`` is NaN)."""
+    return _binary('xlog1py', lambda a, b: _xlogy_forward('xlog1py_cpu', a, b, True), input, other)
+
+
+xlog1py.backward_name = 'SpecialXlog1PyBackward0'
+
+
+@xlog1py.vjp
+def _(grad, input, other):
+    from .indexing import where
+    gx = gy = None
+    if isinstance(input, Tensor):
+        gx = where((input == 0) & (other <= -1), 0.0, xlog1py(grad, other))
+    if isinstance(other, Tensor):
+        gy = grad * input / (other + 1)
+    return gx, gy
+
+
+# ----------------------------------------------------------------------------------------- Python operators
+
+
+def _number_op(op, reflected=False):
     def method(self, other):
-        if not isinstance(other, (Tensor, bool, int, float, complex, np.generic)):
+        if not isinstance(other, _NUMBERS):
             if isinstance(other, np.ndarray):
                 other = Tensor._wrap(other)
             else:
@@ -264,36 +713,36 @@ def _scalar_or_tensor_op(op, reflected=False):
 
 
 def _sub_method(self, other):
-    if not isinstance(other, (Tensor, bool, int, float, complex, np.generic)):
+    if not isinstance(other, _NUMBERS):
         return NotImplemented
     return sub(self, other)
 
 
 def _rsub_method(self, other):
-    if not isinstance(other, (Tensor, bool, int, float, complex, np.generic)):
+    if not isinstance(other, _NUMBERS):
         return NotImplemented
     return rsub(self, other)
 
 
 def _rtruediv(self, other):
-    if not isinstance(other, (Tensor, bool, int, float, complex, np.generic)):
+    if not isinstance(other, _NUMBERS):
         return NotImplemented
-    from .pointwise import reciprocal
-    return true_divide(other, self) if isinstance(other, Tensor) else reciprocal(self) * other
+    # PyTorch computes ``other / t`` as ``t.reciprocal() * other`` (values and grad_fn follow from that).
+    return true_divide(other, self) if isinstance(other, Tensor) else mul(reciprocal(self), other)
 
 
 def _rpow_method(self, other):
     if isinstance(other, Tensor):
-        return pow(other, self)
-    if not isinstance(other, (bool, int, float, complex, np.generic)):
+        return _pow(other, self)
+    if not isinstance(other, _NUMBERS):
         return NotImplemented
     return _rpow(self, other)
 
 
 def _pow_method(self, other):
-    if not isinstance(other, (Tensor, bool, int, float, complex, np.generic)):
+    if not isinstance(other, _NUMBERS):
         return NotImplemented
-    return pow(self, other)
+    return _pow(self, other)
 
 
 def _inplace_method(op):
@@ -303,51 +752,103 @@ def _inplace_method(op):
     return method
 
 
+def _add_(self, other, *, alpha=1):
+    return inplace(add, self, other, alpha)
+
+
+def _sub_(self, other, *, alpha=1):
+    if _is_bool(self) or _is_bool(other):
+        _check_bool_sub(self, other)
+    return inplace(_sub, self, other, alpha)
+
+
 def _div_(self, other, *, rounding_mode=None):
     if rounding_mode is None:
         return inplace(true_divide, self, other)
     return inplace(_div_rounding, self, other, rounding_mode)
 
 
+def _floor_divide_(self, other):
+    return inplace(_div_rounding, self, other, 'floor')
+
+
 def _floordiv(self, other):
-    if not isinstance(other, (Tensor, bool, int, float, complex, np.generic)):
+    if not isinstance(other, _NUMBERS):
         return NotImplemented
-    return floor_divide(self, other)
+    return _div_rounding(self, other, 'floor')
 
 
 def _rfloordiv(self, other):
-    return floor_divide(other if isinstance(other, Tensor) else self.new_tensor(other), self)
+    if not isinstance(other, _NUMBERS):
+        return NotImplemented
+    return _div_rounding(other, self, 'floor')
 
 
 def _rmod(self, other):
-    return remainder(other if isinstance(other, Tensor) else self.new_tensor(other), self)
+    if not isinstance(other, _NUMBERS):
+        return NotImplemented
+    return remainder(other, self)
+
+
+def _lerp_(self, end, weight):
+    lerp(self, end, weight)  # validates dtypes
+    return inplace(_lerp, self, end, weight)
+
+
+def _tensor_inplace(prim):
+    def method(self, other):
+        _tensor_pair(prim.name, other)
+        return inplace(prim, self, other)
+    method.__name__ = prim.name + '_'
+    return method
+
+
+def _addc_(prim):
+    def method(self, tensor1, tensor2, *, value=1):
+        return inplace(prim, self, tensor1, tensor2, value)
+    method.__name__ = prim.name + '_'
+    return method
+
+
+def _method(fn):
+    def method(self, *args, **kwargs):
+        return fn(self, *args, **kwargs)
+    method.__name__ = fn.__name__
+    return method
 
 
 bind_methods({
-    'add': add, 'sub': sub, 'subtract': sub, 'mul': mul, 'multiply': mul, 'div': div, 'divide': div,
-    'true_divide': true_divide, 'floor_divide': floor_divide, 'remainder': remainder, 'fmod': fmod, 'pow': pow,
-    'float_power': float_power,
-    'add_': _inplace_method(add), 'sub_': _inplace_method(sub), 'subtract_': _inplace_method(sub),
-    'mul_': _inplace_method(mul), 'multiply_': _inplace_method(mul), 'div_': _div_, 'divide_': _div_,
-    'true_divide_': _inplace_method(true_divide), 'remainder_': _inplace_method(remainder),
-    'fmod_': _inplace_method(fmod), 'pow_': _inplace_method(pow),
-    'floor_divide_': lambda self, other: inplace(_div_rounding, self, other, 'floor'),
-    'float_power_': lambda self, other: self.copy_(float_power(self, other)),
-    '__add__': _scalar_or_tensor_op(add), '__radd__': _scalar_or_tensor_op(add, True),
-    '__iadd__': _inplace_method(add),
-    '__sub__': _sub_method, '__rsub__': _rsub_method, '__isub__': _inplace_method(sub),
-    '__mul__': _scalar_or_tensor_op(mul), '__rmul__': _scalar_or_tensor_op(mul, True),
-    '__imul__': _inplace_method(mul),
-    '__truediv__': _scalar_or_tensor_op(true_divide), '__rtruediv__': _rtruediv,
-    '__itruediv__': _inplace_method(true_divide),
-    '__floordiv__': _floordiv, '__rfloordiv__': _rfloordiv,
-    '__ifloordiv__': lambda self, other: inplace(_div_rounding, self, other, 'floor'),
-    '__mod__': _scalar_or_tensor_op(remainder), '__rmod__': _rmod, '__imod__': _inplace_method(remainder),
-    '__pow__': _pow_method, '__rpow__': _rpow_method, '__ipow__': _inplace_method(pow),
+    'add': add, 'sub': _method(sub), 'subtract': _method(sub), 'rsub': _method(rsub), 'mul': mul, 'multiply': mul,
+    'div': _method(div), 'divide': _method(div), 'true_divide': true_divide, 'floor_divide': _method(floor_divide),
+    'remainder': remainder, 'fmod': fmod, 'pow': _pow, 'float_power': _method(float_power),
+    'reciprocal': reciprocal, 'hypot': hypot, 'atan2': atan2, 'arctan2': atan2, 'copysign': copysign,
+    'clamp': _method(clamp), 'clip': _method(clamp), 'clamp_min': _method(clamp_min),
+    'clamp_max': _method(clamp_max), 'maximum': _method(maximum), 'minimum': _method(minimum),
+    'fmax': _method(fmax), 'fmin': _method(fmin), 'addcmul': addcmul, 'addcdiv': addcdiv, 'lerp': _method(lerp),
+    'xlogy': xlogy,
+    'add_': _add_, 'sub_': _sub_, 'subtract_': _sub_, 'mul_': _inplace_method(mul),
+    'multiply_': _inplace_method(mul), 'div_': _div_, 'divide_': _div_,
+    'true_divide_': _inplace_method(true_divide), 'floor_divide_': _floor_divide_,
+    'remainder_': _inplace_method(remainder), 'fmod_': _inplace_method(fmod), 'pow_': _inplace_method(_pow),
+    'float_power_': _float_power_, 'reciprocal_': lambda self: inplace(reciprocal, self),
+    'hypot_': _inplace_method(hypot), 'atan2_': _inplace_method(atan2), 'arctan2_': _inplace_method(atan2),
+    'copysign_': _inplace_method(copysign), 'clamp_': _clamp_, 'clip_': _clamp_,
+    'clamp_min_': lambda self, min: _clamp_(self, min, None), 'clamp_max_': lambda self, max: _clamp_(self, None, max),
+    'fmax_': _tensor_inplace(_fmax), 'fmin_': _tensor_inplace(_fmin), 'addcmul_': _addc_(addcmul),
+    'addcdiv_': _addc_(addcdiv), 'lerp_': _lerp_, 'xlogy_': _inplace_method(xlogy),
+    '__add__': _number_op(add), '__radd__': _number_op(add, True), '__iadd__': _inplace_method(add),
+    '__sub__': _sub_method, '__rsub__': _rsub_method, '__isub__': _sub_,
+    '__mul__': _number_op(mul), '__rmul__': _number_op(mul, True), '__imul__': _inplace_method(mul),
+    '__truediv__': _number_op(true_divide), '__rtruediv__': _rtruediv, '__itruediv__': _inplace_method(true_divide),
+    '__floordiv__': _floordiv, '__rfloordiv__': _rfloordiv, '__ifloordiv__': _floor_divide_,
+    '__mod__': _number_op(remainder), '__rmod__': _rmod, '__imod__': _inplace_method(remainder),
+    '__pow__': _pow_method, '__rpow__': _rpow_method, '__ipow__': _inplace_method(_pow),
 })
 
 subtract = sub
 multiply = mul
 
 __all__ = ['add', 'sub', 'subtract', 'rsub', 'mul', 'multiply', 'div', 'divide', 'true_divide', 'floor_divide',
-           'remainder', 'fmod', 'pow', 'float_power']
+           'remainder', 'fmod', 'pow', 'float_power', 'reciprocal', 'hypot', 'atan2', 'arctan2', 'copysign', 'clamp',
+           'clip', 'clamp_min', 'clamp_max', 'maximum', 'minimum', 'fmax', 'fmin', 'addcmul', 'addcdiv', 'lerp',
+           'xlogy']
