@@ -21,7 +21,7 @@ from ._primitive import Primitive, primitive, inplace
 from .arithmetic import conj_if_complex
 from .comparison import eq, ne
 from .indexing import where
-from .pointwise import exp, sgn, sqrt, abs as _abs
+from .pointwise import exp, sgn, abs as _abs
 
 _wrap = Tensor._wrap
 _INT_KINDS = 'biu'
