@@ -15,7 +15,7 @@ from .._tensor import Tensor, bind_methods, wrap_dim
 from ._primitive import primitive
 from .arithmetic import conj_if_complex
 from .blas import einsum, matmul, _cross, _LETTERS
-from .reduction import norm_dims
+from .reduction import _vector_norm as _norm_primitive, norm_dims
 
 
 class LinAlgError(RuntimeError):
@@ -776,57 +776,21 @@ def _vector_norm_checks(x, ord, dtype):
                                f"without narrowing to the specified dtype ({dt._legacy})")
 
 
-@primitive
-def _vector_norm(x, ord=2, dim=None, keepdim=False, dtype=None):
-    _vector_norm_checks(x, ord, dtype)
+def _vector_norm(x: Tensor, ord, dim, keepdim: bool, dtype=None) -> Tensor:
+    """linalg.vector_norm's checks and ``dtype``, then the norm primitive shared with ``torch.norm``."""
+    a = x._data
+    _vector_norm_checks(a, ord, dtype)
+    dims = norm_dims(dim, a.ndim, 'linalg.vector_norm')
+    if (math.isinf(ord) or ord < 0) and (any(a.shape[d] == 0 for d in dims) or (a.size == 0 and not dims)):
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {_fmt(ord)} norm on an empty tensor because the "
+                           f"operation does not have an identity")
     if dtype is not None:
-        x = x.astype(D.to_dtype(dtype).np)
-    dims = norm_dims(dim, x.ndim, 'linalg.vector_norm')
-    a = np.abs(x)
-    if ord == 2:
-        return np.sqrt(np.sum(a * a, axis=dims, keepdims=keepdim))
-    if ord == 1:
-        return np.sum(a, axis=dims, keepdims=keepdim)
-    if math.isinf(ord) or ord < 0:
-        if any(x.shape[d] == 0 for d in dims) or (x.size == 0 and not dims):
-            raise RuntimeError(f"linalg.vector_norm cannot compute the {_fmt(ord)} norm on an empty tensor because "
-                               f"the operation does not have an identity")
-    if math.isinf(ord):
-        return (np.max if ord > 0 else np.min)(a, axis=dims, keepdims=keepdim)
-    if ord == 0:
-        return np.sum(a != 0, axis=dims, keepdims=keepdim).astype(a.dtype)
-    with np.errstate(divide='ignore'):
-        return np.sum(a ** ord, axis=dims, keepdims=keepdim) ** (1.0 / ord)
+        x = x.to(D.to_dtype(dtype))
+    return _norm_primitive(x, float(ord), dims, keepdim)
 
 
 def _fmt(ord) -> str:
     return ('-' if ord < 0 else '') + 'inf' if math.isinf(ord) else (str(int(ord)) if ord == int(ord) else str(ord))
-
-
-_vector_norm.name, _vector_norm.backward_name = 'vector_norm', 'LinalgVectorNormBackward0'
-
-
-@_vector_norm.vjp
-def _(grad, x, out, ord, dim, keepdim, dtype):
-    from .pointwise import sgn
-    if dtype is not None:
-        x = x.to(D.to_dtype(dtype))
-    shape = tuple(x.shape)
-    dims = norm_dims(dim, len(shape))
-    if not keepdim:
-        kshape = tuple(1 if i in dims else s for i, s in enumerate(shape))
-        grad, out = grad.reshape(kshape), out.reshape(kshape)
-    if ord == 0:
-        return x * 0
-    if ord == 1:
-        return grad * sgn(x)
-    if ord == 2:
-        return grad * (x / (out + (out == 0)))
-    if math.isinf(ord):
-        hit = x.abs() == out
-        return grad * sgn(x) * hit / hit.sum(dims, keepdim=True)
-    ax = x.abs()
-    return grad * sgn(x) * ax ** (ord - 1) / (out + (out == 0)) ** (ord - 1)
 
 
 def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
@@ -868,7 +832,7 @@ def matrix_norm(A: Tensor, ord='fro', dim=(-2, -1), keepdim: bool = False, *, dt
         r = _vector_norm(sums, math.inf if ord > 0 else -math.inf, outer, True)
     else:
         s = svdvals(_move_to_end(A, d0, d1))
-        r = s.sum(-1) if ord == 'nuc' else _vector_norm(s, math.inf if ord > 0 else -math.inf, -1)
+        r = s.sum(-1) if ord == 'nuc' else _vector_norm(s, math.inf if ord > 0 else -math.inf, -1, False)
         r = r.unsqueeze(min(d0, d1)).unsqueeze(max(d0, d1))
     return r if keepdim else r.squeeze((d0, d1))
 
@@ -893,23 +857,10 @@ def linalg_norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype=N
     return _vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype)
 
 
-def norm(input: Tensor, p='fro', dim=None, keepdim: bool = False, out=None, dtype=None) -> Tensor:
-    """``torch.norm`` (legacy): 'fro' and numeric p are vector norms over ``dim``; 'nuc' a matrix norm."""
-    if isinstance(dim, int):
-        dim = (dim,)
-    if p == 'nuc':
-        return matrix_norm(input, 'nuc', dim if dim is not None else (-2, -1), keepdim, dtype=dtype)
-    if p == 'fro' or p is None:
-        p = 2
-    if isinstance(p, str):
-        raise RuntimeError(f"norm(): unsupported p={p}")
-    return _vector_norm(input, p, None if dim is None else tuple(dim), keepdim, dtype)
-
-
 bind_methods({
     'det': det, 'logdet': logdet, 'slogdet': slogdet, 'inverse': inv, 'cholesky': cholesky, 'qr': qr, 'svd': svd,
-    'pinverse': pinverse, 'matrix_power': matrix_power, 'norm': norm,
+    'pinverse': pinverse, 'matrix_power': matrix_power,
 })
 
 inverse = inv
-__all__ = ['det', 'logdet', 'slogdet', 'inverse', 'pinverse', 'matrix_power', 'cholesky', 'qr', 'svd', 'norm']
+__all__ = ['det', 'logdet', 'slogdet', 'inverse', 'pinverse', 'matrix_power', 'cholesky', 'qr', 'svd']
