@@ -49,10 +49,10 @@ def default_collate(batch):
     elem = batch[0]
     if isinstance(elem, Tensor):
         shape = elem.shape
-        for t in batch[1:]:
+        for i, t in enumerate(batch):
             if t.shape != shape:
                 raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(shape)} at entry 0 and "
-                                   f"{list(t.shape)} at entry {batch.index(t)}")
+                                   f"{list(t.shape)} at entry {i}")
         return stack(batch, 0)
     if isinstance(elem, np.ndarray) or (isinstance(elem, np.generic) and not isinstance(elem, (np.str_, np.bytes_))):
         if elem.dtype.kind in 'SaUO':
