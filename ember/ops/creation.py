@@ -450,7 +450,8 @@ def linspace(start, end, steps: int, *, out=None, dtype=None, layout=None, devic
     else:
         dt = out.dtype if out is not None else D.get_default_dtype()
     if dt.category <= D.INT:
-        arr = np.trunc(_linspace_sym(start, end, steps, np.dtype(np.float64))).astype(dt.np)
+        # Integer results start from the bounds truncated to integers, like PyTorch.
+        arr = np.trunc(_linspace_sym(int(start), int(end), steps, np.dtype(np.float64))).astype(dt.np)
     else:
         arr = _linspace_sym(start, end, steps, dt.np)
     return _out(out, _finish(arr, dt, device, requires_grad))
