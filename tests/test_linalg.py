@@ -527,3 +527,27 @@ def test_backward_errors():
         L.qr(a, mode='complete').Q.sum().backward()
     with pytest.raises(RuntimeError, match="mode='r'"):
         L.qr(a, mode='r').R.sum().backward()
+
+
+@needs_torch
+def test_out_arguments():
+    a = well(2, 3, 3, dtype=F64)
+    out = ember.empty(0, dtype=ember.float64)
+    r = L.inv(ember.tensor(a), out=out)
+    assert r is out and tuple(out.shape) == (2, 3, 3)
+    np.testing.assert_allclose(out.numpy(), np.linalg.inv(a))
+    outs = (ember.empty(0, dtype=ember.float64), ember.empty(0, dtype=ember.float64))
+    r = L.slogdet(ember.tensor(a), out=outs)
+    assert type(r).__name__ == 'linalg_slogdet' and r.sign is outs[0]
+    np.testing.assert_allclose(outs[1].numpy(), np.linalg.slogdet(a)[1])
+    out = ember.empty(0, dtype=ember.float64)
+    ember.bmm(ember.tensor(a), ember.tensor(a), out=out)
+    np.testing.assert_allclose(out.numpy(), a @ a)
+    with pytest.raises(RuntimeError, match="don't support automatic differentiation"):
+        L.det(ember.tensor(a, requires_grad=True), out=ember.empty(0, dtype=ember.float64))
+
+
+@needs_torch
+def test_linalg_diagonal():
+    check_op(L.diagonal, TL.diagonal, rand(2, 3, 4))
+    check_op(lambda a: L.diagonal(a, offset=1, dim1=0), lambda a: TL.diagonal(a, offset=1, dim1=0), rand(2, 3, 4))

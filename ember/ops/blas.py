@@ -18,6 +18,21 @@ _CPP_NAMES = {'float16': 'c10::Half', 'bfloat16': 'c10::BFloat16', 'float32': 'f
               'int32': 'int', 'int16': 'short int', 'int8': 'signed char', 'uint8': 'unsigned char', 'bool': 'bool'}
 
 
+def with_out(fn):
+    """Give ``fn`` PyTorch's ``out=`` keyword: the result (or each result of a tuple) is written into ``out``."""
+    @functools.wraps(fn)
+    def wrapper(*args, out=None, **kwargs):
+        res = fn(*args, **kwargs)
+        if out is None:
+            return res
+        from ._primitive import _write_out
+        multi = isinstance(res, tuple)
+        _write_out(fn.__name__, out, list(res) if multi else [res],
+                   [t for t in (res if multi else (res,)) if t.requires_grad])
+        return type(res)(*out) if multi and hasattr(res, '_fields') else out
+    return wrapper
+
+
 def _dims(shape) -> str:
     return 'x'.join(map(str, shape))
 
@@ -169,6 +184,7 @@ def _(grad, x, y, needs_input_grad):
     return gx, gy
 
 
+@with_out
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     """Batched matrix product of two 3-D tensors with the same batch size (no broadcasting)."""
     x, y = input._data, mat2._data
@@ -182,6 +198,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     return matmul(input, mat2)
 
 
+@with_out
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     """Product of a matrix and a vector."""
     if input.ndim != 2 or vec.ndim != 1 or input.shape[1] != vec.shape[0] or input.dtype is not vec.dtype:
@@ -189,6 +206,7 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
     return matmul(input, vec)
 
 
+@with_out
 def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """Dot product of two 1-D tensors of the same size and dtype."""
     if input.ndim != 1 or tensor.ndim != 1 or input.shape[0] != tensor.shape[0] or input.dtype is not tensor.dtype:
@@ -196,6 +214,7 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
     return matmul(input, tensor)
 
 
+@with_out
 def vdot(input: Tensor, other: Tensor) -> Tensor:
     """Dot product of two 1-D tensors, conjugating the first."""
     if input.ndim != 1 or other.ndim != 1 or input.shape[0] != other.shape[0] or input.dtype is not other.dtype:
@@ -203,6 +222,7 @@ def vdot(input: Tensor, other: Tensor) -> Tensor:
     return matmul(conj_if_complex(input), other)
 
 
+@with_out
 def inner(input: Tensor, other: Tensor) -> Tensor:
     """Sum of products over the last dimension of both operands (a scalar operand multiplies)."""
     if input.ndim == 0 or other.ndim == 0:
@@ -215,6 +235,7 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
     return tensordot(input, other, ([-1], [-1]))
 
 
+@with_out
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
     """Outer product of two vectors."""
     if input.ndim != 1:
@@ -295,6 +316,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1, out=Non
     return _addmm(input, mat1, mat2, beta, alpha)
 
 
+@with_out
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``."""
     if mat.ndim != 2 or vec.ndim != 1 or input.ndim > 1:
@@ -308,6 +330,7 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor
     return _scaled_sum(input, mv(mat, vec), beta, alpha)
 
 
+@with_out
 def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * outer(vec1, vec2)``."""
     if vec1.ndim != 1:
@@ -324,6 +347,7 @@ def _check_batches(b1: Tensor, b2: Tensor) -> None:
         raise RuntimeError("batch2 must be a 3D tensor")
 
 
+@with_out
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * sum_i(batch1[i] @ batch2[i])``."""
     _check_batches(batch1, batch2)
@@ -336,6 +360,7 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) ->
     return _scaled_sum(input, einsum('bij,bjk->ik', batch1, batch2), beta, alpha)
 
 
+@with_out
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
     """``beta * input + alpha * (batch1 @ batch2)`` for 3-D batches."""
     return _scaled_sum(input, bmm(batch1, batch2), beta, alpha)
@@ -482,7 +507,8 @@ def einsum(*args) -> Tensor:
     return _einsum(eq, ops)
 
 
-def tensordot(a: Tensor, b: Tensor, dims=2, out=None) -> Tensor:
+@with_out
+def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
     """Contract ``a`` and ``b`` over ``dims`` (the last/first ``dims`` dimensions, or two lists of dimensions)."""
     if isinstance(dims, Tensor):
         dims = dims.tolist()
@@ -511,14 +537,10 @@ def tensordot(a: Tensor, b: Tensor, dims=2, out=None) -> Tensor:
     lb = ''.join(lb)
     contracted = {la[wrap_dim(i, a.ndim)] for i in da}
     res = ''.join(c for c in la if c not in contracted) + ''.join(c for c in lb if c not in contracted)
-    r = einsum(f"{la},{lb}->{res}", a, b)
-    if out is not None:
-        out.resize_(r.shape) if hasattr(out, 'resize_') else None
-        out.copy_(r)
-        return out
-    return r
+    return einsum(f"{la},{lb}->{res}", a, b)
 
 
+@with_out
 def kron(input: Tensor, other: Tensor) -> Tensor:
     """Kronecker product: every element of ``input`` times a block of ``other``."""
     nd = max(input.ndim, other.ndim)
@@ -551,7 +573,8 @@ def _cross(input: Tensor, other: Tensor, dim: int) -> Tensor:
     return einsum('...j,...k,ijk->...i', a, b, eps).transpose(d, -1)
 
 
-def cross(input: Tensor, other: Tensor, dim: int | None = None, *, out=None) -> Tensor:
+@with_out
+def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
     """Cross product of 3-vectors along ``dim`` (default: the first dimension of size 3, with a warning)."""
     if dim is None:
         warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
@@ -562,11 +585,11 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None, *, out=None) -> 
         dim = next((i for i, s in enumerate(shape) if s == 3), None)
         if dim is None:
             raise RuntimeError("no dimension of size 3 in input")
-    r = _cross(input, other, dim)
-    return r if out is None else out.copy_(r)
+    return _cross(input, other, dim)
 
 
-def chain_matmul(*matrices: Tensor, out=None) -> Tensor:
+@with_out
+def chain_matmul(*matrices: Tensor) -> Tensor:
     """Product of the given 2-D matrices (deprecated alias of ``linalg.multi_dot``)."""
     warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
                   "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than multiple "

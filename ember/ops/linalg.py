@@ -14,7 +14,7 @@ from .. import _dtype as D
 from .._tensor import Tensor, bind_methods, wrap_dim
 from ._primitive import primitive
 from .arithmetic import conj_if_complex
-from .blas import einsum, matmul, _cross, _LETTERS
+from .blas import einsum, matmul, with_out, _cross
 from .reduction import _vector_norm as _norm_primitive, norm_dims
 
 
@@ -186,12 +186,14 @@ def _(grad, out):
     return -(oh @ grad @ oh)
 
 
-def inv(A: Tensor, *, out=None) -> Tensor:
+@with_out
+def inv(A: Tensor) -> Tensor:
     """The inverse of a square matrix (or of each matrix of a batch)."""
-    return _inv(A) if out is None else _inv(A, out=out)
+    return _inv(A)
 
 
-def inv_ex(A: Tensor, *, check_errors: bool = False, out=None):
+@with_out
+def inv_ex(A: Tensor, *, check_errors: bool = False):
     """Inverse and LAPACK's ``info`` (0 on success, else the 1-based index of the zero pivot) without raising."""
     a = A._data
     _check('linalg.inv_ex', a)
@@ -226,9 +228,10 @@ def _(grad, a, out):
     return g.unsqueeze(-1).unsqueeze(-1) * _inv(a).mH
 
 
-def det(A: Tensor, *, out=None) -> Tensor:
+@with_out
+def det(A: Tensor) -> Tensor:
     """The determinant of a square matrix (or of each matrix of a batch)."""
-    return _det(A) if out is None else _det(A, out=out)
+    return _det(A)
 
 
 @primitive(n_out=2)
@@ -251,7 +254,8 @@ def _(grad, a, out):
     return g.unsqueeze(-1).unsqueeze(-1) * _inv(a).mH
 
 
-def linalg_slogdet(A: Tensor, *, out=None):
+@with_out
+def linalg_slogdet(A: Tensor):
     """Sign (or phase) and natural log of the absolute value of the determinant."""
     return _R_linalg_slogdet(*_slogdet(A))
 
@@ -304,7 +308,8 @@ def _(grad, a, out, needs_input_grad):
     return ga, gb
 
 
-def solve(A: Tensor, B: Tensor, *, left: bool = True, out=None) -> Tensor:
+@with_out
+def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     """The solution X of ``A X = B`` (``X A = B`` when ``left`` is False)."""
     if left:
         return _solve(A, B)
@@ -339,13 +344,15 @@ def _(grad, out):
     return 0.5 * (s + s.mH)
 
 
-def linalg_cholesky(A: Tensor, *, upper: bool = False, out=None) -> Tensor:
+@with_out
+def linalg_cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     """The Cholesky factor L (lower triangular, ``A = L L^H``) of a Hermitian positive-definite matrix."""
     L = _cholesky(A)
     return L.mH if upper else L
 
 
-def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, out=None):
+@with_out
+def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False):
     """Cholesky factor and LAPACK's ``info`` (0, or the order of the failing leading minor) without raising."""
     a = A._data
     _check('linalg.cholesky_ex', a)
@@ -365,7 +372,8 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, o
     return _R_linalg_cholesky_ex(L.mH if upper else L, tensor(info, device=A.device))
 
 
-def cholesky(input: Tensor, upper: bool = False, *, out=None) -> Tensor:
+@with_out
+def cholesky(input: Tensor, upper: bool = False) -> Tensor:
     """``torch.cholesky`` (deprecated): the Cholesky factor, upper triangular when ``upper``."""
     L = _cholesky(input, 'cholesky')
     return L.mH if upper else L
@@ -417,12 +425,14 @@ def _(grad, a_shape, mode, out):
     return gx @ tensor(e[:m], device=gx.device) + gy @ tensor(e[m:], device=gx.device)
 
 
-def linalg_qr(A: Tensor, mode: str = 'reduced', *, out=None):
+@with_out
+def linalg_qr(A: Tensor, mode: str = 'reduced'):
     """QR decomposition: Q with orthonormal columns and upper-triangular R with ``A = Q R``."""
     return _R_linalg_qr(*_qr(A, mode))
 
 
-def qr(input: Tensor, some: bool = True, *, out=None):
+@with_out
+def qr(input: Tensor, some: bool = True):
     """``torch.qr`` (deprecated): reduced QR when ``some``, complete otherwise."""
     return _R_qr(*_qr(input, 'reduced' if some else 'complete'))
 
@@ -461,12 +471,14 @@ def _(grad, out, full_matrices):
     return ga
 
 
-def linalg_svd(A: Tensor, full_matrices: bool = True, *, driver=None, out=None):
+@with_out
+def linalg_svd(A: Tensor, full_matrices: bool = True, *, driver=None):
     """Singular value decomposition ``A = U diag(S) Vh`` (singular values in descending order)."""
     return _R_linalg_svd(*_svd(A, full_matrices))
 
 
-def svdvals(A: Tensor, *, driver=None, out=None) -> Tensor:
+@with_out
+def svdvals(A: Tensor, *, driver=None) -> Tensor:
     """The singular values of A, in descending order."""
     if A._requires_grad:
         return _svd(A, False)[1]
@@ -475,7 +487,8 @@ def svdvals(A: Tensor, *, driver=None, out=None) -> Tensor:
     return Tensor._wrap(np.linalg.svd(a, compute_uv=False))
 
 
-def svd(input: Tensor, some: bool = True, compute_uv: bool = True, *, out=None):
+@with_out
+def svd(input: Tensor, some: bool = True, compute_uv: bool = True):
     """``torch.svd`` (deprecated): returns U, S and V (not V^H); reduced when ``some``."""
     U, S, Vh = _svd(input, not some)
     if not compute_uv:
@@ -511,12 +524,14 @@ def _(grad, out):
     return 0.5 * (ga + ga.mH)          # PyTorch returns the Hermitian part (eigh reads a Hermitian matrix)
 
 
-def eigh(A: Tensor, UPLO: str = 'L', *, out=None):
+@with_out
+def eigh(A: Tensor, UPLO: str = 'L'):
     """Eigenvalues (ascending) and orthonormal eigenvectors of a Hermitian matrix (reading one triangle)."""
     return _R_linalg_eigh(*_eigh(A, UPLO))
 
 
-def eigvalsh(A: Tensor, UPLO: str = 'L', *, out=None) -> Tensor:
+@with_out
+def eigvalsh(A: Tensor, UPLO: str = 'L') -> Tensor:
     """The eigenvalues of a Hermitian matrix, in ascending order."""
     if A._requires_grad:
         return _eigh(A, UPLO)[0]
@@ -532,7 +547,8 @@ def _eig_checks(a):
     _check('linalg.eig', a)
 
 
-def eig(A: Tensor, *, out=None):
+@with_out
+def eig(A: Tensor):
     """Eigenvalues and eigenvectors of a general square matrix, as complex tensors (no gradient)."""
     a = A._data
     _eig_checks(a)
@@ -541,7 +557,8 @@ def eig(A: Tensor, *, out=None):
     return _R_linalg_eig(Tensor._wrap(w.astype(ct, copy=False)), Tensor._wrap(v.astype(ct, copy=False)))
 
 
-def eigvals(A: Tensor, *, out=None) -> Tensor:
+@with_out
+def eigvals(A: Tensor) -> Tensor:
     """The eigenvalues of a general square matrix, as a complex tensor (no gradient)."""
     a = A._data
     _eig_checks(a)
@@ -597,7 +614,8 @@ def _(grad, a, out):
     return ga
 
 
-def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=None) -> Tensor:
+@with_out
+def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False) -> Tensor:
     """The Moore-Penrose pseudo-inverse, dropping singular values below ``max(atol, rtol * largest)``."""
     return _pinv(A, atol, rtol, hermitian)
 
@@ -607,7 +625,8 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
     return _pinv(input, None, rcond, False)
 
 
-def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, tol=None, out=None) -> Tensor:
+@with_out
+def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, tol=None) -> Tensor:
     """The number of singular values (|eigenvalues| when ``hermitian``) above the tolerance."""
     a = A._data
     if a.ndim < 2:
@@ -666,7 +685,8 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
 
 # ---- products of matrices ----------------------------------------------------------------------------------------
 
-def matrix_power(A: Tensor, n: int, *, out=None) -> Tensor:
+@with_out
+def matrix_power(A: Tensor, n: int) -> Tensor:
     """A matrix raised to the integer power ``n`` (negative powers invert first)."""
     a = A._data
     _check_matrix('linalg.matrix_power', a)
@@ -705,7 +725,8 @@ def _chain_order(dims: list) -> list:
     return split
 
 
-def multi_dot(tensors, *, out=None) -> Tensor:
+@with_out
+def multi_dot(tensors) -> Tensor:
     """Product of two or more matrices in the cheapest order; the first and last may be vectors."""
     ts = list(tensors)
     if len(ts) < 2:
@@ -745,7 +766,8 @@ def multi_dot(tensors, *, out=None) -> Tensor:
     return r.squeeze(1) if last_vec else r
 
 
-def vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out=None) -> Tensor:
+@with_out
+def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
     """Dot product of vectors along ``dim`` (conjugating ``x``), broadcasting the other dimensions."""
     if x.dtype is not y.dtype:
         raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
@@ -753,7 +775,14 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1, out=None) -> Tensor:
     return (conj_if_complex(x) * y).sum(dim)
 
 
-def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1, out=None) -> Tensor:
+def linalg_diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """The diagonals of a batch of matrices (``torch.diagonal`` with matrix-friendly defaults)."""
+    from .shape import diagonal
+    return diagonal(A, offset, dim1, dim2)
+
+
+@with_out
+def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
     """Cross product of 3-vectors along ``dim``."""
     return _cross(input, other, dim)
 
@@ -793,7 +822,8 @@ def _fmt(ord) -> str:
     return ('-' if ord < 0 else '') + 'inf' if math.isinf(ord) else (str(int(ord)) if ord == int(ord) else str(ord))
 
 
-def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
+@with_out
+def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """The vector ``ord``-norm over ``dim`` (all elements when None)."""
     if isinstance(dim, list):
         dim = tuple(dim)
@@ -806,7 +836,8 @@ def _move_to_end(A: Tensor, d0: int, d1: int) -> Tensor:
     return A.permute(perm) if perm != list(range(nd)) else A
 
 
-def matrix_norm(A: Tensor, ord='fro', dim=(-2, -1), keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
+@with_out
+def matrix_norm(A: Tensor, ord='fro', dim=(-2, -1), keepdim: bool = False, *, dtype=None) -> Tensor:
     """Matrix norm: 'fro', 'nuc', or the induced norms inf, -inf, 1, -1, 2, -2, over the two ``dim``."""
     a = A._data
     if a.ndim < 2:
@@ -837,7 +868,8 @@ def matrix_norm(A: Tensor, ord='fro', dim=(-2, -1), keepdim: bool = False, *, dt
     return r if keepdim else r.squeeze((d0, d1))
 
 
-def linalg_norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
+@with_out
+def linalg_norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Vector or matrix norm, chosen by ``dim`` and ``ord`` (the 2-norm of the flattened input by default)."""
     if isinstance(dim, int):
         dim = (dim,)
