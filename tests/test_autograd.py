@@ -496,6 +496,30 @@ def test_graph_freed_without_gc():
         gc.enable()
 
 
+def test_custom_function_graph_freed_without_gc():
+    import weakref
+
+    class Exp(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            out = x.exp()
+            ctx.save_for_backward(x, out)
+            return out
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * ctx.saved_tensors[1]
+    x = ember.ones(3, requires_grad=True)
+    y = Exp.apply(x)
+    ref = weakref.ref(y.grad_fn)
+    gc.disable()
+    try:
+        del y
+        assert ref() is None
+    finally:
+        gc.enable()
+
+
 # ----------------------------------------------------------------------------------------------- anomaly mode
 def test_detect_anomaly_names_backward_node():
     for lib in (torch, ember):
