@@ -205,6 +205,19 @@ def test_setitem_gradcheck_and_dtype_cast():
     assert_same(list(grads[0]), list(grads[1]))
 
 
+def test_augmented_assignment_through_index():
+    res = []
+    for m in (ember, torch):
+        x = m.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+        y = x * 2
+        y[0] += x[1]
+        y[:, 1] *= 3
+        y[1, [0, 0]] -= 1.0
+        g, = m.autograd.grad((y * m.tensor(np.arange(6.0).reshape(2, 3))).sum(), x)
+        res.append((y.detach(), g))
+    assert_same(list(res[0]), list(res[1]))
+
+
 def test_setitem_no_grad_on_leaf_is_allowed():
     x = ember.zeros(3, requires_grad=True)
     with ember.no_grad():
@@ -452,6 +465,8 @@ BAD = [
      r"shape mismatch: value tensor of shape \[3\] cannot be broadcast to indexing result of shape \[2, 4\]"),
     (lambda m, x: x.__setitem__([0], m.ones(4, dtype=m.float64)), RuntimeError,
      "Index put requires the source and destination dtypes match, got Float for the destination and Double"),
+    (lambda m, x: x.__setitem__(slice(1, None), x[:-1]), RuntimeError,
+     "some elements of the input tensor and the written-to tensor refer to a single memory location"),
     (lambda m, x: x.__setitem__(0, [1, 2, 3, 4]), TypeError, "can't assign a list to a torch.FloatTensor"),
     (lambda m, x: m.ones(3, requires_grad=True).__setitem__([0], 2.0), RuntimeError,
      "a leaf Variable that requires grad is being used in an in-place operation."),

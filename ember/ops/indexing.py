@@ -101,6 +101,8 @@ def _item(k, pos):
 def _parse(shape: tuple, key):
     """Split ``key`` into (basic, adv, name): a NumPy basic index (or None when it changes nothing), a NumPy
     advanced index over the basic result (or None) and the name of the view op the basic part amounts to."""
+    if type(key) is int and shape and -shape[0] <= key < shape[0]:
+        return (key, Ellipsis), None, 'select'
     if type(key) is not tuple:
         key = tuple(key) if type(key) is list and _seq_as_tuple(key) else (key,)
     items = [_item(k, p) for p, k in enumerate(key)]
@@ -313,6 +315,13 @@ def _setitem(self: Tensor, key, value) -> None:
         raise TypeError(f"can't assign a {type(value).__name__} to a torch.{self.dtype._legacy}Tensor")
     basic, adv, _ = _parse(self._data.shape, key)
     is_t = isinstance(value, Tensor)
+    if is_t and adv is None and np.may_share_memory(value._data, self._data):
+        tgt, src = self._data[basic], value._data
+        if not (tgt.shape == src.shape and tgt.strides == src.strides and
+                tgt.__array_interface__['data'][0] == src.__array_interface__['data'][0]):
+            raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor "
+                               "refer to a single memory location. Please clone() the tensor before performing the "
+                               "operation.")
     if is_t and adv is not None and value.dtype is not self.dtype and not (
             value._data.ndim == 0 and isinstance(key, Tensor) and key.dtype is D.bool_):
         # like PyTorch: only a copy into a view (or a masked fill) casts the value
@@ -429,6 +438,7 @@ def _prep_gather(x, dim, index):
 
 @primitive
 def gather(x, dim, index, *, sparse_grad=False):
+    """The values of ``input`` along ``dim`` at the positions ``index`` holds (``out[i][j] = x[index[i][j]][j]``)."""
     shape = index.shape
     x, index, d = _prep_gather(x, dim, index)
     return x[_along(index, d)].reshape(shape)
@@ -552,6 +562,7 @@ def _scatter_(self: Tensor, dim: int, index: Tensor, src=None, value=None, *, re
 
 @primitive
 def scatter_add(x, dim, index, src):
+    """A copy of ``input`` with the values of ``src`` added at ``index`` along ``dim`` (duplicates summed)."""
     return _scatter_into(x, dim, index, src, np.add.at)
 
 
@@ -652,6 +663,7 @@ def _dim_key(d: int, index) -> tuple:
 
 @primitive
 def index_select(x, dim, index):
+    """The entries of ``input`` at the positions in the 1-D ``index`` along ``dim``."""
     if index.dtype not in _INDEX_DTYPES:
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if index.ndim > 1:
@@ -690,6 +702,7 @@ def _check_index_source(name: str, x, dim, index, source):
 
 @primitive
 def index_add(x, dim, index, source, *, alpha=1):
+    """A copy of ``input`` with ``alpha * source`` added at the positions ``index`` along ``dim``."""
     if index.dtype not in _INDEX_DTYPES:
         raise RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: {_legacy(index)}")
     if index.ndim > 1:
@@ -718,6 +731,7 @@ def _(grad, dim, index, source_shape, alpha, needs_input_grad):
 
 @primitive
 def index_copy(x, dim, index, source):
+    """A copy of ``input`` with the slices of ``source`` written at the positions ``index`` along ``dim``."""
     if index.dtype != np.int64:
         raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got {_legacy(index)}")
     if index.ndim > 1:
@@ -832,6 +846,7 @@ def _masked_fill_(self: Tensor, mask: Tensor, value) -> Tensor:
 
 @primitive
 def masked_scatter(x, mask, source):
+    """A copy of ``input`` with the elements of ``source``, in order, written where ``mask`` is True."""
     _check_mask('masked_scatter_', mask, True)
     if source.dtype != x.dtype:
         raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got{_legacy(x)} and "
@@ -887,6 +902,7 @@ def _check_flat_bounds(index, n: int) -> None:
 
 @primitive
 def take(x, index):
+    """The elements of ``input``, read as 1-D, at ``index`` (negative indices count from the end)."""
     _check_long('take', index)
     _check_flat_bounds(index, x.size)
     return x.reshape(-1)[index]
@@ -899,6 +915,7 @@ def _(grad, x_shape, index):
 
 @primitive
 def put(x, index, source, accumulate=False):
+    """A copy of ``input``, read as 1-D, with ``source`` written (or added) at ``index``."""
     _check_long('put_', index)
     if source.size != index.size:
         raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
