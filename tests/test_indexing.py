@@ -52,8 +52,9 @@ ADV_KEYS = [
 ]
 
 ADV3_KEYS = [
-    lambda m: (slice(None), [0, 1], [0, 1]), lambda m: ([0, 1], slice(None), [0, 1]), lambda m: (0, slice(None), [0, 1]),
-    lambda m: ([0], slice(None), 0), lambda m: (slice(None), 0, [1, 2]), lambda m: (True, [0]), lambda m: ([0, 1], True),
+    lambda m: (slice(None), [0, 1], [0, 1]), lambda m: ([0, 1], slice(None), [0, 1]),
+    lambda m: (0, slice(None), [0, 1]), lambda m: ([0], slice(None), 0), lambda m: (slice(None), 0, [1, 2]),
+    lambda m: (True, [0]), lambda m: ([0, 1], True),
     lambda m: B(m, np.arange(24).reshape(2, 3, 4) % 3 == 0), lambda m: (slice(None), B(m, [[True, False] * 2] * 3)),
     lambda m: (None, [1, 0], slice(1, 3), [[0], [3]]),
 ]
@@ -109,7 +110,7 @@ def test_getitem_zero_dim_and_empty():
     both(lambda m, x: x[None], randn())
     both(lambda m, x: x[...], randn())
     both(lambda m, x: x[True], randn())
-    both(lambda m, x: x[[0, 0]], randn(0, 3)[:, :0].reshape(0, 0) if False else randn(2, 0))
+    both(lambda m, x: x[[0, 0]], randn(2, 0))
     both(lambda m, x: x[:, [1]], randn(0, 3))
 
 
@@ -457,7 +458,8 @@ BAD = [
      r"The shape of the mask \[3\] at index 0 does not match the shape of the indexed tensor \[4\] at index 0"),
     (lambda m, x: x[:, m.tensor([True, False, True])], IndexError,
      r"The shape of the mask \[3\] at index 0 does not match the shape of the indexed tensor \[3, 4\] at index 1"),
-    (lambda m, x: x[m.tensor([True, True, False]), [0, 1, 2]], IndexError, "shape mismatch: indexing tensors could not"),
+    (lambda m, x: x[m.tensor([True, True, False]), [0, 1, 2]], IndexError,
+     "shape mismatch: indexing tensors could not"),
     (lambda m, x: x.__setitem__(5, 1.0), IndexError, "index 5 is out of bounds"),
     (lambda m, x: x.__setitem__(0, m.ones(3)), RuntimeError,
      r"The expanded size of the tensor \(4\) must match the existing size \(3\) at non-singleton dimension 0"),
@@ -526,7 +528,8 @@ BAD = [
     (lambda m, x: x.index_put((m.tensor([0]), None), m.tensor(1.0)), TypeError, "expected Tensor as element 1"),
     (lambda m, x: x.masked_fill(m.ones(3, 4), 1.0), RuntimeError,
      "masked_fill_ only supports boolean masks, but got mask with dtype float"),
-    (lambda m, x: x.masked_fill(m.ones(3, 4, dtype=m.uint8), 1.0), RuntimeError, "but got mask with dtype unsigned char"),
+    (lambda m, x: x.masked_fill(m.ones(3, 4, dtype=m.uint8), 1.0), RuntimeError,
+     "but got mask with dtype unsigned char"),
     (lambda m, x: x.masked_fill(m.ones(3, dtype=m.bool), 1.0), RuntimeError,
      r"The size of tensor a \(4\) must match the size of tensor b \(3\) at non-singleton dimension 1"),
     (lambda m, x: x.masked_fill(m.ones(3, 4, dtype=m.bool), m.ones(1)), RuntimeError,

@@ -48,7 +48,7 @@ def _seq_as_tuple(seq: list) -> bool:
                                  for k in seq)
 
 
-def _item(k, pos):
+def _item(k):
     """One index entry as (kind, value): 'i' int, 's' slice, 'n' None, 'e' Ellipsis, 'b' bool, 'a' array, 'm' mask."""
     t = type(k)
     if t is int:
@@ -92,7 +92,7 @@ def _item(k, pos):
         if a.dtype.kind in 'iu' or a.size == 0:
             return 'a', a.astype(np.int64, copy=False)
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-    if hasattr(k, '__index__') and not isinstance(k, float):
+    if hasattr(k, "__index__"):
         return 'i', k.__index__()
     raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
                      f"indices (got {type(k).__name__})")
@@ -105,7 +105,7 @@ def _parse(shape: tuple, key):
         return (key, Ellipsis), None, 'select'
     if type(key) is not tuple:
         key = tuple(key) if type(key) is list and _seq_as_tuple(key) else (key,)
-    items = [_item(k, p) for p, k in enumerate(key)]
+    items = [_item(k) for k in key]
     ndim = len(shape)
     used = 0
     for kind, v in items:
@@ -248,8 +248,8 @@ def _shape_error(target_shape, v_shape, advanced: bool) -> RuntimeError:
                             f"result of shape {_sh(target_shape)}")
     if len(v_shape) > len(target_shape):
         return RuntimeError(f"expand(torch.FloatTensor{{{_sh(v_shape)}}}, size={_sh(target_shape)}): the number of "
-                            f"sizes provided ({len(target_shape)}) must be greater or equal to the number of dimensions "
-                            f"in the tensor ({len(v_shape)})")
+                            f"sizes provided ({len(target_shape)}) must be greater or equal to the number of "
+                            f"dimensions in the tensor ({len(v_shape)})")
     nd = len(target_shape)
     for i in range(1, len(v_shape) + 1):
         if v_shape[-i] != 1 and v_shape[-i] != target_shape[-i]:
@@ -879,7 +879,7 @@ def _(grad, mask, source_shape, needs_input_grad):
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     """The elements of ``input`` where ``mask`` (broadcast with it) is True, as a 1-D tensor."""
     if mask.dtype is not D.bool_:
-        raise RuntimeError(f"masked_select: expected BoolTensor for mask")
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
     shape = np.broadcast_shapes(input._data.shape, mask._data.shape)
     if tuple(input.shape) != shape:
         input = input.expand(shape)
