@@ -330,7 +330,8 @@ class Primitive:
                 if len(ops) == 2:
                     b = args[ops[1]]
                     tb = type(b)
-                    if (tb is float and rt.category >= D.FLOAT) or (tb is int and rt.category >= D.INT) or (
+                    if (tb is float and rt.category >= D.FLOAT and rt is not D.bfloat16) or (
+                            tb is int and rt.category >= D.INT) or (
                             isinstance(b, Tensor) and b.dtype is rt):
                         if self.promote == 'float' and rt.category < D.FLOAT:
                             pass
@@ -354,6 +355,9 @@ class Primitive:
                         arrays[i] = v._data.astype(npd)
                 elif isinstance(v, np.generic):
                     arrays[i] = v.item()
+                elif rt is D.bfloat16 and type(v) is float:
+                    # ml_dtypes' bfloat16 does not take part in NumPy's weak-scalar rule: pin the scalar's dtype.
+                    arrays[i] = np.asarray(v, dtype=npd)
             else:
                 k = self.params[i]
                 v = kwargs.get(k)
