@@ -876,18 +876,6 @@ def _(grad, mask, source_shape, needs_input_grad):
     return gx, None, gs
 
 
-def masked_select(input: Tensor, mask: Tensor) -> Tensor:
-    """The elements of ``input`` where ``mask`` (broadcast with it) is True, as a 1-D tensor."""
-    if mask.dtype is not D.bool_:
-        raise RuntimeError("masked_select: expected BoolTensor for mask")
-    shape = np.broadcast_shapes(input._data.shape, mask._data.shape)
-    if tuple(input.shape) != shape:
-        input = input.expand(shape)
-    if tuple(mask.shape) != shape:
-        mask = mask.expand(shape)
-    return _index(input, np.nonzero(mask._data)) if shape else _getitem(input, mask)
-
-
 # ----------------------------------------------------------------------------------------------- take / put
 def _check_long(name: str, index) -> None:
     if index.dtype != np.int64:
@@ -989,12 +977,12 @@ bind_methods({
     'index_fill': index_fill, 'index_fill_': _index_fill_, 'index_put': index_put, 'index_put_': _index_put_,
     'masked_fill': masked_fill, 'masked_fill_': _masked_fill_, 'masked_scatter': masked_scatter,
     'masked_scatter_': lambda self, mask, source: inplace(masked_scatter, self, mask, source),
-    'masked_select': masked_select, 'take': take, 'take_along_dim': take_along_dim, 'put': put,
+    'take': take, 'take_along_dim': take_along_dim, 'put': put,
     'put_': lambda self, index, source, accumulate=False: inplace(put, self, index, source, accumulate),
 })
 
 index_put_ = _index_put_
 
 __all__ = ['where', 'gather', 'scatter', 'scatter_add', 'scatter_reduce', 'index_select', 'index_add', 'index_copy',
-           'index_fill', 'index_put', 'index_put_', 'masked_fill', 'masked_scatter', 'masked_select', 'take',
+           'index_fill', 'index_put', 'index_put_', 'masked_fill', 'masked_scatter', 'take',
            'take_along_dim', 'put']
