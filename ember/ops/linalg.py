@@ -224,8 +224,16 @@ _det.name, _det.backward_name = 'det', 'LinalgDetBackward0'
 
 @_det.vjp
 def _(grad, a, out):
-    g = grad * conj_if_complex(out)
-    return g.unsqueeze(-1).unsqueeze(-1) * _inv(a).mH
+    if not (out._data == 0).any():
+        g = grad * conj_if_complex(out)
+        return g.unsqueeze(-1).unsqueeze(-1) * _inv(a).mH
+    # Singular matrices: d det = tr(adj(A) dA), with adj(A)^H = conj(det(U) det(Vh)) U diag(prod_{j!=i} s_j) Vh.
+    u, s, vh = _svd(a, False)
+    eye = _eye(s.shape[-1], s)
+    others = (s.unsqueeze(-2) * (1 - eye) + eye).prod(-1)
+    phase = conj_if_complex(_det(u) * _det(vh))
+    g = grad * phase
+    return g.unsqueeze(-1).unsqueeze(-1) * ((u * others.to(u.dtype).unsqueeze(-2)) @ vh)
 
 
 @with_out
@@ -462,8 +470,12 @@ def _(grad, out, full_matrices):
     utgu, vtgv = u.mH @ gu, vh @ gv
     j = f * (utgu - utgu.mH)
     kk = f * (vtgv - vtgv.mH)
-    inner = j * s.unsqueeze(-2) + _diag_embed(gs) + s.unsqueeze(-1) * kk
-    ga = u @ inner.to(u.dtype) @ vh
+    inner = (j * s.unsqueeze(-2) + _diag_embed(gs) + s.unsqueeze(-1) * kk).to(u.dtype)
+    if u.is_complex():
+        # The phase of each singular pair is free; fixing V's, U's phase moves with Im(U^H dA V)_ii / s_i.
+        from .pointwise import imag
+        inner = inner + _diag_embed(1j * imag(_diag(utgu)) / s)
+    ga = u @ inner @ vh
     if m > k:
         ga = ga + (gu - u @ utgu) @ (vh / s.unsqueeze(-1))
     if n > k:
