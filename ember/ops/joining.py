@@ -104,9 +104,11 @@ concat = concatenate = cat
 
 @primitive(name='stack', backward_name='StackBackward0')
 def _stack(tensors, dim, dtype):
+    idx = (slice(None),) * dim + (None,)  # cheaper than np.stack's checks, which the caller has done
+    parts = [a[idx] for a in tensors]
     if dtype is None:
-        return np.stack(tensors, axis=dim)
-    return np.stack(tensors, axis=dim, dtype=dtype, casting='unsafe')
+        return np.concatenate(parts, axis=dim)
+    return np.concatenate(parts, axis=dim, dtype=dtype, casting='unsafe')
 
 
 @_stack.vjp

@@ -120,6 +120,8 @@ def _storage_offset(arr) -> int:
 @primitive(view=True, name='view', backward_name='ViewBackward0')
 def _view(x, shape):
     shape = infer_shape(shape, x.size)
+    if x.flags.c_contiguous:
+        return x.reshape(shape)
     try:
         if isinstance(x, np.ndarray):
             return np.reshape(x, shape, copy=False)
@@ -149,7 +151,7 @@ def view(self: Tensor, *shape) -> Tensor:
 
 @primitive(view=True, name='reshape', backward_name='ViewBackward0')
 def _reshape(x, shape):
-    return np.reshape(x, infer_shape(shape, x.size))
+    return x.reshape(infer_shape(shape, x.size))
 
 
 @_reshape.vjp
@@ -230,7 +232,15 @@ def _expand(x, shape):
     # Only a real broadcast (size 1 -> n) makes elements alias; those views are read-only, like PyTorch's
     # refusal to write into memory that several elements share.
     if x.size == _numel(shape):
-        return np.reshape(x, shape)
+        return x.reshape(shape)
+    if isinstance(x, np.ndarray) and x.flags.c_contiguous:  # ~4x faster than np.broadcast_to
+        lead = len(shape) - x.ndim
+        st = x.strides
+        strides = (0,) * lead + tuple(0 if n == 1 and m != 1 else st[i] for i, (n, m) in
+                                      enumerate(zip(x.shape, shape[lead:])))
+        v = np.ndarray(shape, x.dtype, buffer=x, strides=strides)
+        v.flags.writeable = False
+        return v
     return np.broadcast_to(x, shape)
 
 
@@ -339,7 +349,7 @@ def transpose(x, dim0, dim1):
     d0, d1 = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
     if d0 == d1 or not nd:
         return x.view()
-    return np.swapaxes(x, d0, d1)
+    return x.swapaxes(d0, d1)
 
 
 @transpose.vjp
@@ -361,7 +371,7 @@ def permute(x, dims):
     d = tuple(wrap_dim(i, nd) for i in dims)
     if len(set(d)) != nd:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return np.transpose(x, d)
+    return x.transpose(d)
 
 
 @permute.vjp
@@ -469,7 +479,7 @@ def adjoint(input: Tensor) -> Tensor:
 # ---------------------------------------------------------------------------------------------- (un)squeeze
 @primitive(view=True)
 def unsqueeze(x, dim):
-    return np.expand_dims(x, wrap_dim(dim, x.ndim + 1))
+    return x[(slice(None),) * wrap_dim(dim, x.ndim + 1) + (None,)]
 
 
 @unsqueeze.vjp
@@ -483,17 +493,17 @@ unsqueeze.__doc__ = "A view of ``input`` with a dimension of size one inserted a
 @primitive(view=True, name='squeeze', backward_name='SqueezeBackward0')
 def _squeeze(x, dim=None):
     if dim is None:
-        return np.squeeze(x)
+        return x.squeeze()
     nd = x.ndim
     if isinstance(dim, _INTS):
         d = wrap_dim(dim, nd)
-        return np.squeeze(x, axis=d) if nd and x.shape[d] == 1 else x.view()
+        return x.squeeze(d) if nd and x.shape[d] == 1 else x.view()
     dims = [wrap_dim(int(i), nd) for i in dim]
     for k, d in enumerate(dims):
         if d in dims[:k]:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
     dims = tuple(d for d in dims if nd and x.shape[d] == 1)
-    return np.squeeze(x, axis=dims) if dims else x.view()
+    return x.squeeze(dims) if dims else x.view()
 
 
 @_squeeze.vjp
