@@ -39,7 +39,7 @@ def to_numpy(x):
     if isinstance(x, ember.Tensor):
         arr = x.detach()._host()
         return arr.astype(np.float32) if x.dtype is ember.bfloat16 else arr
-    t = x.detach()
+    t = x.detach().resolve_conj().resolve_neg()
     if t.dtype == torch.bfloat16:
         t = t.float()
     return t.numpy()
