@@ -180,12 +180,22 @@ VIEW_CASES = [
     ('dsplit', lambda m, x: m.dsplit(x, [1]), (2, 2, 3)),
     ('broadcast_tensors', lambda m, x, y: m.broadcast_tensors(x, y), (3, 1), (1, 4)),
     ('meshgrid_like_chain', lambda m, x: x.t().unsqueeze(0).expand(2, 4, 3).select(2, 1), (3, 4)),
+    # non-contiguous and expanded inputs
+    ('unfold_of_t', lambda m, x: x.t().unfold(0, 2, 1), (3, 4)),
+    ('diagonal_of_t', lambda m, x: x.t().diagonal(1), (3, 4)),
+    ('split_of_t', lambda m, x: x.t().split(2, 1), (3, 4)),
+    ('expand_of_t', lambda m, x: x.t().unsqueeze(1).expand(4, 2, 3), (3, 4)),
+    ('expand_of_column', lambda m, x: x[:, :1].expand(3, 5), (3, 4)),
+    ('view_of_expanded', lambda m, x: x.expand(2, 3, 4).view(2, 12), (3, 4)),
+    ('unbind_of_expanded', lambda m, x: x.expand(2, 3).unbind(0), (3,)),
+    ('narrow_of_strided', lambda m, x: x[::2].narrow(1, 1, 2).select(0, 1), (4, 3)),
 ]
 
 # Ops whose result must NOT be a view even though it comes from shape ops (copies in PyTorch too).
 COPY_CASES = [
     ('reshape_copy_strided', lambda m, x: x[:, ::2].reshape(-1), (3, 4)),
     ('ravel_copy', lambda m, x: x.t().ravel(), (3, 4)),
+    ('reshape_expanded_copy', lambda m, x: x.expand(2, 3, 4).reshape(24), (3, 4)),
 ]
 
 
@@ -327,6 +337,7 @@ BAD = [
     ('view_neg_dim', lambda m: m.ones(6).view(-2, 3), RuntimeError, r"invalid shape dimension -2"),
     ('view_empty_ambiguous', lambda m: m.ones(0, 3).view(-1, 0), RuntimeError, "can be any value and is ambiguous"),
     ('view_float_size', lambda m: m.ones(6).view(2.0, 3), TypeError, "view"),
+    ('view_expanded_merge', lambda m: m.ones(3, 4).expand(2, 3, 4).view(24), RuntimeError, "view size is not compatible"),
     ('reshape_bad', lambda m: m.ones(6).reshape(4, -1), RuntimeError, r"shape '\[4, -1\]' is invalid for input of size 6"),
     ('expand_mismatch', lambda m: m.ones(4, 4).expand(3, 4), RuntimeError,
      r"The expanded size of the tensor \(3\) must match the existing size \(4\) at non-singleton dimension 0"),

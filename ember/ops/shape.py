@@ -109,6 +109,14 @@ def _strided(x, shape: tuple, strides: tuple, start: int | None = None):
     return cupy.ndarray(shape, x.dtype, memptr=ptr, strides=strides)
 
 
+def _sub(v, x):
+    """A piece of an expanded (read-only) array may be free of aliasing again; PyTorch lets such pieces be written."""
+    if not v.flags.writeable and isinstance(v, np.ndarray) and _root(x).flags.writeable \
+            and not _overlaps(v.shape, v.strides):
+        v.flags.writeable = True
+    return v
+
+
 def _storage_offset(arr) -> int:
     root = _root(arr) if isinstance(arr, np.ndarray) else arr
     if root is arr:
@@ -551,7 +559,7 @@ def _atleast(tensors, f):
 # ---------------------------------------------------------------------------------------------- narrow / select
 @primitive(view=True, name='narrow', backward_name='SliceBackward0')
 def _narrow(x, dim, start, length):
-    return x[(slice(None),) * dim + (slice(start, start + length),)]
+    return _sub(x[(slice(None),) * dim + (slice(start, start + length),)], x)
 
 
 @_narrow.vjp
@@ -596,7 +604,7 @@ def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
 @primitive(view=True, name='select', backward_name='SelectBackward0')
 def _select(x, dim, index):
     # The trailing Ellipsis makes NumPy return a 0-d view instead of a scalar copy.
-    return x[(slice(None),) * dim + (index, Ellipsis)]
+    return _sub(x[(slice(None),) * dim + (index, Ellipsis)], x)
 
 
 @_select.vjp
@@ -808,7 +816,7 @@ def _split_op(n: int, unbind: bool) -> Primitive:
     if unbind:
         def fwd(x, dim):
             pre = (slice(None),) * dim
-            return [x[pre + (i, Ellipsis)] for i in range(n)]
+            return [_sub(x[pre + (i, Ellipsis)], x) for i in range(n)]
 
         def bwd(grad, dim):
             from .joining import stack
@@ -818,7 +826,7 @@ def _split_op(n: int, unbind: bool) -> Primitive:
             pre = (slice(None),) * dim
             out, o = [], 0
             for s in sizes:
-                out.append(x[pre + (slice(o, o + s),)])
+                out.append(_sub(x[pre + (slice(o, o + s),)], x))
                 o += s
             return out
 
