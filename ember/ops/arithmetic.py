@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._tensor import Tensor, bind_methods
-from ._primitive import primitive, inplace
+from ._primitive import Primitive, primitive, inplace
 
 _NUMBERS = (Tensor, bool, int, float, complex, np.generic)
 
@@ -36,6 +36,29 @@ def _binary(name, fn, a, b):
     except ValueError:
         broadcast_check(name, a, b)
         raise
+    except OverflowError:
+        # A Python int outside the tensor's integer range wraps around, as PyTorch's conversion does.
+        a, b = _wrap_int(a, b), _wrap_int(b, a)
+        return fn(a, b)
+
+
+def _wrap_int(v, other):
+    if type(v) is int:
+        return np.array(v).astype(np.result_type(other))
+    return v
+
+
+def _need_tensor(name: str, v, pos: int) -> None:
+    """PyTorch's TypeError for a Python number where a tensor is required (the forward sees scalars unwrapped)."""
+    if isinstance(v, (bool, int, float, complex)):
+        arg = 'input' if pos == 1 else 'other'
+        raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Tensor, not {type(v).__name__}")
+
+
+def _no_complex_or_bool(name: str, x, y) -> None:
+    k = _kind(x, y)
+    if k == 'c' or k == 'b':
+        raise _not_implemented(name, np.result_type(x, y))
 
 
 def _kind(x, y=None) -> str:
@@ -158,20 +181,16 @@ def _(grad, input, other, needs_input_grad):
 
 
 def _floor_divide(x, y):
-    k = _kind(x, y)
-    if k == 'b':
-        raise _not_implemented('div_floor_cpu', np.bool_)
-    if k in 'iu':
+    _no_complex_or_bool('div_floor_cpu', x, y)
+    if _kind(x, y) in 'iu':
         _zero_division_check(x, y)
     with np.errstate(divide='ignore', invalid='ignore'):
         return np.floor_divide(x, y)
 
 
 def _trunc_divide(x, y):
-    k = _kind(x, y)
-    if k == 'b':
-        raise _not_implemented('div_trunc_cpu', np.bool_)
-    if k in 'iu':
+    _no_complex_or_bool('div_trunc_cpu', x, y)
+    if _kind(x, y) in 'iu':
         _zero_division_check(x, y)
         q = np.floor_divide(x, y)
         fix = (np.remainder(x, y) != 0) & ((np.asarray(x) < 0) != (np.asarray(y) < 0))
@@ -228,16 +247,28 @@ def div(input, other, *, rounding_mode: str | None = None, out: Tensor | None = 
 divide = div
 
 
+@primitive(promote='same', backward_name='NotImplemented')
+def _floor_divide_op(input, other):
+    return _binary('floor_divide', _floor_divide, input, other)
+
+
+_floor_divide_op.name = 'floor_divide'
+
+
+@_floor_divide_op.vjp
+def _(grad):
+    raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+
 def floor_divide(input, other, *, out: Tensor | None = None) -> Tensor:
-    """``input // other``, rounding the quotient towards minus infinity."""
-    if out is not None:
-        return _div_rounding(input, other, 'floor', out=out)
-    return _div_rounding(input, other, 'floor')
+    """``input // other``, rounding the quotient towards minus infinity (PyTorch gives it no derivative)."""
+    return _floor_divide_op(input, other) if out is None else _floor_divide_op(input, other, out=out)
 
 
 @primitive(promote='same')
 def remainder(input, other):
     """Python's modulus: the remainder has the sign of the divisor."""
+    _no_complex_or_bool('remainder_cpu', input, other)
     _zero_division_check(input, other)
     with np.errstate(divide='ignore', invalid='ignore'):
         return _binary('remainder', np.remainder, input, other)
@@ -245,15 +276,19 @@ def remainder(input, other):
 
 @remainder.vjp
 def _(grad, input, other, needs_input_grad):
+    if not isinstance(input, Tensor):
+        raise RuntimeError("derivative for aten::remainder is not implemented")
     gy = None
     if isinstance(other, Tensor) and needs_input_grad[-1]:
-        gy = -grad * floor_divide(input, other)
+        gy = -grad * div(input, other, rounding_mode='floor')
     return grad, gy
 
 
 @primitive(promote='same')
 def fmod(input, other):
     """C's fmod: the remainder has the sign of the dividend."""
+    _need_tensor('fmod', input, 1)
+    _no_complex_or_bool('fmod_cpu', input, other)
     _zero_division_check(input, other)
     with np.errstate(divide='ignore', invalid='ignore'):
         return _binary('fmod', np.fmod, input, other)
@@ -283,22 +318,35 @@ def _(grad, out):
 
 
 def _pow_forward(x, y):
-    if _kind(x, y) in 'iu' and _kind(x) in 'iu' and np.any(np.asarray(y) < 0):
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    k = _kind(x, y)
+    if k == 'b':
+        if isinstance(y, (bool, np.bool_)) and isinstance(x, np.ndarray):
+            return x.copy() if y else np.ones(x.shape, np.bool_)  # b ** True == b, b ** False == True
+        raise _not_implemented('pow', np.bool_)
+    if k in 'iu' and _kind(x) in 'iu':
+        if not isinstance(y, np.ndarray):
+            if y < 0:
+                raise RuntimeError("Integers to negative integer powers are not allowed.")
+        elif y.dtype.kind == 'i' and np.any(y < 0):
+            # Integer tensors to negative tensor powers: 1 ** -n = 1, (-1) ** -n = +-1, everything else 0.
+            r = _binary('pow', np.power, x, np.abs(y))
+            xs = np.asarray(x)
+            neg_one = np.where(y % 2 != 0, -1, 1)
+            return np.where(y < 0, np.where(xs == 1, 1, np.where(xs == -1, neg_one, 0)), r).astype(r.dtype)
     with np.errstate(divide='ignore', invalid='ignore', over='ignore'):
         return _binary('pow', np.power, x, y)
 
 
-@primitive(promote='same', backward_name='PowBackward0')
-def _pow(input, exponent):
+def _pow_fn(input, exponent):
     return _pow_forward(input, exponent)
 
 
-_pow.name = 'pow'
+# PyTorch names the backward of tensor ** number PowBackward0 and of tensor ** tensor PowBackward1.
+_pow = Primitive(_pow_fn, name='pow', promote='same', backward_name='PowBackward0')
+_pow_tt = Primitive(_pow_fn, name='pow', promote='same', backward_name='PowBackward1')
 
 
-@_pow.vjp
-def _(grad, input, exponent, out, needs_input_grad):
+def _pow_vjp(grad, input, exponent, out, needs_input_grad):
     from .indexing import where
     from .pointwise import log
     gx = gy = None
@@ -319,7 +367,15 @@ def _(grad, input, exponent, out, needs_input_grad):
     return gx, gy
 
 
-@primitive(promote='same', operands=('exponent', 'base'), backward_name='PowBackward1')
+_pow.vjp(_pow_vjp)
+_pow_tt.vjp(_pow_vjp)
+
+
+def _pow_any(input: Tensor, exponent) -> Tensor:
+    return (_pow_tt if isinstance(exponent, Tensor) else _pow)(input, exponent)
+
+
+@primitive(promote='same', operands=('exponent', 'base'), backward_name='PowBackward2')
 def _rpow(exponent, base):
     return _pow_forward(base, exponent)
 
@@ -336,17 +392,18 @@ def _(grad, exponent, base, out):
         lg = math.log(base)
     else:
         lg = -math.inf if base == 0 else math.nan
-    g = grad * conj_if_complex(out * lg)
     if base == 0 and exponent.dtype.category < D.COMPLEX:
-        g = where(exponent >= 0, 0.0, g)
-    return g
+        # 0 ** y has gradient 0 w.r.t. y where y >= 0 (PyTorch masks the log(0) term there).
+        return grad * (out * where(exponent >= 0, 0.0, lg))
+    return grad * conj_if_complex(out * lg)
 
 
 def pow(input, exponent, *, out: Tensor | None = None) -> Tensor:
     """``input ** exponent``; either may be a Python number (but not both)."""
     if not isinstance(input, Tensor):
         return _rpow(exponent, input) if out is None else _rpow(exponent, input, out=out)
-    return _pow(input, exponent) if out is None else _pow(input, exponent, out=out)
+    op = _pow_tt if isinstance(exponent, Tensor) else _pow
+    return op(input, exponent) if out is None else op(input, exponent, out=out)
 
 
 def _double_of(v):
@@ -372,20 +429,23 @@ def _float_power_(self: Tensor, exponent) -> Tensor:
     if self.dtype is not want:
         raise RuntimeError(f"the base given to float_power_ has dtype {self.dtype._legacy} but the operation's "
                            f"result requires dtype {want._legacy}")
-    return inplace(_pow, self, _double_of(exponent))
+    exponent = _double_of(exponent)
+    return inplace(_pow_tt if isinstance(exponent, Tensor) else _pow, self, exponent)
 
 
 # ----------------------------------------------------------------------------------------- hypot, atan2, copysign
 
 
-def _float_only(name: str, x) -> None:
-    if x.dtype.kind not in 'f':
-        raise _not_implemented(name, x)
+def _float_only(name: str, dt) -> None:
+    if dt.kind != 'f':
+        raise _not_implemented(name, dt)
 
 
 @primitive(promote='same')
 def hypot(input, other):
     """``sqrt(input ** 2 + other ** 2)``, elementwise (floating-point inputs only)."""
+    _need_tensor('hypot', input, 1)
+    _need_tensor('hypot', other, 2)
     _float_only('hypot_cpu', np.result_type(input, other))
     return _binary('hypot', np.hypot, input, other)
 
@@ -398,6 +458,8 @@ def _(grad, input, other, out):
 @primitive(promote='float')
 def atan2(input, other):
     """The angle of the point ``(other, input)``: arctangent of ``input / other`` in the right quadrant."""
+    _need_tensor('atan2', input, 1)
+    _need_tensor('atan2', other, 2)
     if _kind(input, other) == 'c':
         raise _not_implemented('atan2_cpu', np.result_type(input, other))
     return _binary('atan2', np.arctan2, input, other)
@@ -415,6 +477,7 @@ arctan2 = atan2
 @primitive(promote='float')
 def copysign(input, other):
     """The magnitude of ``input`` with the sign of ``other`` (including the sign of zeros)."""
+    _need_tensor('copysign', input, 1)
     if _kind(input, other) == 'c':
         raise _not_implemented('copysign_cpu', np.result_type(input, other))
     return _binary('copysign', np.copysign, input, other)
@@ -499,9 +562,11 @@ def _clamp_(self: Tensor, min=None, max=None) -> Tensor:
     return inplace(_clamp, self, min, max)
 
 
-def _tensor_pair(name: str, other) -> None:
-    if not isinstance(other, Tensor):
-        raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+def _tensor_pair(name: str, input, other) -> None:
+    for pos, v in ((1, input), (2, other)):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"{name}(): argument '{'input' if pos == 1 else 'other'}' (position {pos}) must be "
+                            f"Tensor, not {type(v).__name__}")
 
 
 def _extremum(name, ufunc, complex_msg):
@@ -553,7 +618,7 @@ def _binary_tensor_op(prim):
     name = prim.name
 
     def op(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
-        _tensor_pair(name, other)
+        _tensor_pair(name, input, other)
         return prim(input, other) if out is None else prim(input, other, out=out)
     op.__name__ = name
     return op
@@ -580,6 +645,8 @@ def _int_value(arr, value):
 @primitive(promote='same')
 def addcmul(input, tensor1, tensor2, value=1):
     """``input + value * tensor1 * tensor2``."""
+    if np.result_type(input, tensor1, tensor2).kind == 'b':
+        raise _not_implemented('addcmul_cpu_out', np.bool_)
     prod = _binary('addcmul', np.multiply, tensor1, tensor2)
     if not (type(value) is int and value == 1):
         prod = np.multiply(prod, _int_value(prod, value))
@@ -592,16 +659,8 @@ def _(grad, tensor1, tensor2, value):
     return grad, grad * conj_if_complex(tensor2) * v, grad * conj_if_complex(tensor1) * v
 
 
-@primitive(promote='same')
-def addcdiv(input, tensor1, tensor2, value=1):
-    """``input + value * tensor1 / tensor2``."""
-    if np.result_type(tensor1).kind in 'biu' and np.result_type(tensor2).kind in 'biu':
-        raise RuntimeError(
-            "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a "
-            "true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + "
-            "value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * "
-            "tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: "
-            "(input + value * tensor1 / tensor2), for all dtypes.")
+@primitive(promote='same', operands=('input', 'tensor1', 'tensor2'))
+def _addcdiv(input, tensor1, tensor2, value=1):
     with np.errstate(divide='ignore', invalid='ignore'):
         q = _binary('addcdiv', np.true_divide, tensor1, tensor2)
     if not (type(value) is int and value == 1):
@@ -609,11 +668,32 @@ def addcdiv(input, tensor1, tensor2, value=1):
     return _binary('addcdiv', np.add, input, q).astype(np.result_type(input, tensor1, tensor2), copy=False)
 
 
-@addcdiv.vjp
+_addcdiv.name = 'addcdiv'
+
+
+@_addcdiv.vjp
 def _(grad, tensor1, tensor2, value):
     v = conj_if_complex(value)
     g1 = grad * v / conj_if_complex(tensor2)
     return grad, g1, -g1 * conj_if_complex(tensor1 / tensor2)
+
+
+def _check_addcdiv(tensor1: Tensor, tensor2: Tensor) -> None:
+    if tensor1.dtype.category < D.FLOAT and tensor2.dtype.category < D.FLOAT:
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a "
+            "true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + "
+            "value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * "
+            "tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: "
+            "(input + value * tensor1 / tensor2), for all dtypes.")
+
+
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1, out: Tensor | None = None) -> Tensor:
+    """``input + value * tensor1 / tensor2``."""
+    _check_addcdiv(tensor1, tensor2)
+    if out is not None:
+        return _addcdiv(input, tensor1, tensor2, value, out=out)
+    return _addcdiv(input, tensor1, tensor2, value)
 
 
 @primitive(operands=('input', 'end', 'weight'))
@@ -645,7 +725,7 @@ def lerp(input: Tensor, end: Tensor, weight, *, out: Tensor | None = None) -> Te
         raise NotImplementedError(f"\"lerp_kernel_{'tensor' if isinstance(weight, Tensor) else 'scalar'}\" not "
                                   f"implemented for '{dt._legacy}'")
     for name, v in (('end', end), ('weight', weight)):
-        if isinstance(v, Tensor) and v.dtype is not dt:
+        if isinstance(v, Tensor) and v.dtype is not dt and (name == 'end' or v._data.ndim):
             raise RuntimeError(f"expected dtype {dt.name.replace('float32', 'float').replace('float64', 'double')} "
                                f"for `{name}` but got dtype "
                                f"{v.dtype.name.replace('float32', 'float').replace('float64', 'double')}")
@@ -653,12 +733,13 @@ def lerp(input: Tensor, end: Tensor, weight, *, out: Tensor | None = None) -> Te
 
 
 def _xlogy_forward(name, x, y, shift):
-    k = _kind(x, y)
-    if k == 'c':
-        raise _not_implemented(name, np.result_type(x, y))
+    dt = np.result_type(x, y)
+    if dt.kind == 'c':
+        raise _not_implemented(name, dt)
+    x, y = np.asarray(x, dt), np.asarray(y, dt)
     with np.errstate(divide='ignore', invalid='ignore'):
         r = np.multiply(x, np.log1p(y) if shift else np.log(y))
-        return np.where(np.isnan(y), np.nan, np.where(np.asarray(x) == 0, 0, r)).astype(r.dtype, copy=False)
+        return np.where(np.isnan(y), np.nan, np.where(x == 0, 0, r)).astype(dt, copy=False)
 
 
 @primitive(promote='float')
@@ -733,7 +814,7 @@ def _rtruediv(self, other):
 
 def _rpow_method(self, other):
     if isinstance(other, Tensor):
-        return _pow(other, self)
+        return _pow_tt(other, self)
     if not isinstance(other, _NUMBERS):
         return NotImplemented
     return _rpow(self, other)
@@ -742,7 +823,11 @@ def _rpow_method(self, other):
 def _pow_method(self, other):
     if not isinstance(other, _NUMBERS):
         return NotImplemented
-    return _pow(self, other)
+    return _pow_any(self, other)
+
+
+def _pow_(self, other):
+    return inplace(_pow_tt if isinstance(other, Tensor) else _pow, self, other)
 
 
 def _inplace_method(op):
@@ -769,19 +854,19 @@ def _div_(self, other, *, rounding_mode=None):
 
 
 def _floor_divide_(self, other):
-    return inplace(_div_rounding, self, other, 'floor')
+    return inplace(_floor_divide_op, self, other)
 
 
 def _floordiv(self, other):
     if not isinstance(other, _NUMBERS):
         return NotImplemented
-    return _div_rounding(self, other, 'floor')
+    return _floor_divide_op(self, other)
 
 
 def _rfloordiv(self, other):
     if not isinstance(other, _NUMBERS):
         return NotImplemented
-    return _div_rounding(other, self, 'floor')
+    return _floor_divide_op(other, self)
 
 
 def _rmod(self, other):
@@ -795,19 +880,16 @@ def _lerp_(self, end, weight):
     return inplace(_lerp, self, end, weight)
 
 
-def _tensor_inplace(prim):
-    def method(self, other):
-        _tensor_pair(prim.name, other)
-        return inplace(prim, self, other)
-    method.__name__ = prim.name + '_'
-    return method
-
-
 def _addc_(prim):
     def method(self, tensor1, tensor2, *, value=1):
         return inplace(prim, self, tensor1, tensor2, value)
     method.__name__ = prim.name + '_'
     return method
+
+
+def _addcdiv_(self, tensor1, tensor2, *, value=1):
+    _check_addcdiv(tensor1, tensor2)
+    return inplace(_addcdiv, self, tensor1, tensor2, value)
 
 
 def _method(fn):
@@ -820,29 +902,29 @@ def _method(fn):
 bind_methods({
     'add': add, 'sub': _method(sub), 'subtract': _method(sub), 'rsub': _method(rsub), 'mul': mul, 'multiply': mul,
     'div': _method(div), 'divide': _method(div), 'true_divide': true_divide, 'floor_divide': _method(floor_divide),
-    'remainder': remainder, 'fmod': fmod, 'pow': _pow, 'float_power': _method(float_power),
+    'remainder': remainder, 'fmod': fmod, 'pow': _pow_any, 'float_power': _method(float_power),
     'reciprocal': reciprocal, 'hypot': hypot, 'atan2': atan2, 'arctan2': atan2, 'copysign': copysign,
     'clamp': _method(clamp), 'clip': _method(clamp), 'clamp_min': _method(clamp_min),
     'clamp_max': _method(clamp_max), 'maximum': _method(maximum), 'minimum': _method(minimum),
-    'fmax': _method(fmax), 'fmin': _method(fmin), 'addcmul': addcmul, 'addcdiv': addcdiv, 'lerp': _method(lerp),
+    'fmax': _method(fmax), 'fmin': _method(fmin), 'addcmul': addcmul, 'addcdiv': _method(addcdiv), 'lerp': _method(lerp),
     'xlogy': xlogy,
     'add_': _add_, 'sub_': _sub_, 'subtract_': _sub_, 'mul_': _inplace_method(mul),
     'multiply_': _inplace_method(mul), 'div_': _div_, 'divide_': _div_,
     'true_divide_': _inplace_method(true_divide), 'floor_divide_': _floor_divide_,
-    'remainder_': _inplace_method(remainder), 'fmod_': _inplace_method(fmod), 'pow_': _inplace_method(_pow),
+    'remainder_': _inplace_method(remainder), 'fmod_': _inplace_method(fmod), 'pow_': _pow_,
     'float_power_': _float_power_, 'reciprocal_': lambda self: inplace(reciprocal, self),
     'hypot_': _inplace_method(hypot), 'atan2_': _inplace_method(atan2), 'arctan2_': _inplace_method(atan2),
     'copysign_': _inplace_method(copysign), 'clamp_': _clamp_, 'clip_': _clamp_,
     'clamp_min_': lambda self, min: _clamp_(self, min, None), 'clamp_max_': lambda self, max: _clamp_(self, None, max),
-    'fmax_': _tensor_inplace(_fmax), 'fmin_': _tensor_inplace(_fmin), 'addcmul_': _addc_(addcmul),
-    'addcdiv_': _addc_(addcdiv), 'lerp_': _lerp_, 'xlogy_': _inplace_method(xlogy),
+    'addcmul_': _addc_(addcmul),
+    'addcdiv_': _addcdiv_, 'lerp_': _lerp_, 'xlogy_': _inplace_method(xlogy),
     '__add__': _number_op(add), '__radd__': _number_op(add, True), '__iadd__': _inplace_method(add),
     '__sub__': _sub_method, '__rsub__': _rsub_method, '__isub__': _sub_,
     '__mul__': _number_op(mul), '__rmul__': _number_op(mul, True), '__imul__': _inplace_method(mul),
     '__truediv__': _number_op(true_divide), '__rtruediv__': _rtruediv, '__itruediv__': _inplace_method(true_divide),
     '__floordiv__': _floordiv, '__rfloordiv__': _rfloordiv, '__ifloordiv__': _floor_divide_,
     '__mod__': _number_op(remainder), '__rmod__': _rmod, '__imod__': _inplace_method(remainder),
-    '__pow__': _pow_method, '__rpow__': _rpow_method, '__ipow__': _inplace_method(_pow),
+    '__pow__': _pow_method, '__rpow__': _rpow_method, '__ipow__': _pow_,
 })
 
 subtract = sub
