@@ -38,7 +38,7 @@ def _shape_arg(shape, fn: str) -> tuple:
     return tuple(out)
 
 
-def _dims_arg(dims, fn: str) -> tuple:
+def _dims_arg(dims) -> tuple:
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = dims[0]
     return tuple(d if type(d) is int else int(d.__index__()) for d in dims)
@@ -395,7 +395,7 @@ permute.__doc__ = "A view of ``input`` with its dimensions reordered as ``dims``
 
 
 def _permute_method(self: Tensor, *dims) -> Tensor:
-    return permute(self, _dims_arg(dims, 'permute'))
+    return permute(self, _dims_arg(dims))
 
 
 def t(input: Tensor) -> Tensor:
