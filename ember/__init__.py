@@ -54,3 +54,5 @@ def result_type(tensor1, tensor2) -> dtype:
     """The dtype an arithmetic op on the two operands gives (``torch.result_type``)."""
     from .ops._primitive import result_type as _rt
     return _rt([tensor1, tensor2])
+from .serialization import save, load  # noqa: E402
+from . import serialization  # noqa: E402,F401
