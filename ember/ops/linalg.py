@@ -275,10 +275,12 @@ def slogdet(input: Tensor):
 
 def logdet(input: Tensor) -> Tensor:
     """Natural log of the determinant (nan for a negative determinant, -inf for a singular matrix)."""
-    from .pointwise import log
     sign, logabs = _slogdet(input)
-    with np.errstate(invalid='ignore', divide='ignore'):
+    if input.is_complex():
+        from .pointwise import log
         return log(sign) + logabs
+    from .indexing import where
+    return where(sign < 0, math.nan, logabs)      # no gradient where the determinant is negative, like PyTorch
 
 
 def _is_vector_rhs(a, b) -> bool:
@@ -322,6 +324,192 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     if left:
         return _solve(A, B)
     return _solve(A.mT, B.mT).mT
+
+
+def _triangular_solve_array(t, b, upper: bool):
+    """Solve with a triangular ``t``; a zero on its diagonal gives inf/nan like LAPACK's trsm instead of raising."""
+    try:
+        return np.linalg.solve(t, b)
+    except np.linalg.LinAlgError:
+        # Substitution row by row (vectorised over the batch and the right-hand sides), as trsm does.
+        n = t.shape[-1]
+        x = np.zeros(np.broadcast_shapes(t.shape[:-2], b.shape[:-2]) + b.shape[-2:], np.result_type(t, b))
+        with np.errstate(all='ignore'):
+            for i in (range(n - 1, -1, -1) if upper else range(n)):
+                rest = slice(i + 1, n) if upper else slice(0, i)
+                acc = b[..., i, :] - np.einsum('...j,...jk->...k', t[..., i, rest], x[..., rest, :])
+                x[..., i, :] = acc / t[..., i, i, None]
+        return x
+
+
+@primitive(promote='same', operands=('a', 'b'))
+def _solve_triangular(a, b, upper, unitriangular=False):
+    _check_matrix('linalg.solve_triangular', a)
+    _check_matrix('linalg.solve_triangular', b, square=False, arg='B')
+    if a.dtype.kind not in 'fc':
+        raise NotImplementedError(f"\"triangular_solve_cpu\" not implemented for '{_name(a)}'")
+    if b.shape[-2] != a.shape[-1]:
+        raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation AX = B "
+                           f"({a.shape[-2]}x{a.shape[-1]} and {b.shape[-2]}x{b.shape[-1]})")
+    t = np.triu(a) if upper else np.tril(a)
+    if unitriangular:
+        n = a.shape[-1]
+        t = np.where(np.eye(n, dtype=np.bool_), np.ones((), a.dtype), t)
+    return _triangular_solve_array(t, b, upper)
+
+
+_solve_triangular.name, _solve_triangular.backward_name = 'solve_triangular', 'LinalgSolveTriangularBackward0'
+
+
+@_solve_triangular.vjp
+def _(grad, a, out, upper, unitriangular, needs_input_grad):
+    gb = _solve_triangular(a.mH, grad, not upper, unitriangular)
+    ga = None
+    if needs_input_grad[0]:
+        ga = -(gb @ conj_if_complex(out).mT)
+        ga = _triu(ga, 1 if unitriangular else 0) if upper else _tril(ga, -1 if unitriangular else 0)
+    return ga, gb
+
+
+def solve_triangular(A: Tensor, B: Tensor, *, upper: bool = None, left: bool = True, unitriangular: bool = False,
+                     out=None) -> Tensor:
+    """The solution X of ``A X = B`` (``X A = B`` when not ``left``) for triangular A (only its triangle is read)."""
+    if upper is None:
+        raise TypeError('linalg_solve_triangular() missing 1 required positional arguments: "upper"')
+    if left:
+        r = _solve_triangular(A, B, upper, unitriangular)
+    else:
+        r = _solve_triangular(A.mT, B.mT, not upper, unitriangular).mT
+    return r if out is None else _write(out, r)
+
+
+def _write(out, r):
+    from ._primitive import _write_out
+    _write_out('linalg', out, [r], [r] if r.requires_grad else [])
+    return out
+
+
+@primitive(promote='same', operands=('b', 'l'))
+def _cholesky_solve(b, l, upper=False):
+    if l.ndim >= 2 and b.ndim >= 2 and l.shape[-1] != b.shape[-2]:
+        raise RuntimeError(f"Incompatible matrix sizes for cholesky_solve: each A matrix is {l.shape[-2]} by "
+                           f"{l.shape[-1]} but each b matrix is {b.shape[-2]} by {b.shape[-1]}")
+    t = np.triu(l) if upper else np.tril(l)
+    th = np.conj(np.swapaxes(t, -1, -2))
+    first, second = (th, t) if upper else (t, th)
+    return _triangular_solve_array(second, _triangular_solve_array(first, b, upper), not upper)
+
+
+_cholesky_solve.name, _cholesky_solve.backward_name = 'cholesky_solve', 'CholeskySolveBackward0'
+
+
+@_cholesky_solve.vjp
+def _(grad, l, out, upper, needs_input_grad):
+    # X = A^-1 B with A = L L^H (U^H U): gB = A^-1 gX; gA = -gB X^H, pulled back to the full factor like PyTorch.
+    gb = _cholesky_solve(grad, l, upper)
+    gl = None
+    if needs_input_grad[1]:
+        ga = gb @ out.mH
+        ga = -(ga + ga.mH)
+        gl = l @ ga if upper else ga @ l
+    return gb, gl
+
+
+@with_out
+def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:
+    """Solve ``A X = B`` given the Cholesky factor of A (lower, or upper when ``upper``)."""
+    return _cholesky_solve(B, L, upper)
+
+
+@with_out
+def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:
+    """The inverse of ``A`` from its Cholesky factor."""
+    _check_matrix('cholesky_inverse', L._data)
+    return cholesky_solve(_eye(L.shape[-1], L).expand(tuple(L.shape)), L, upper)
+
+
+@with_out
+def matrix_exp(A: Tensor) -> Tensor:
+    """The matrix exponential, by scaling and squaring a Taylor polynomial (differentiable through its products)."""
+    a = A._data
+    _check('linalg.matrix_exp', a)
+    if a.size == 0:
+        return A * 1
+    norm1 = float(np.abs(a).sum(-2).max())
+    # Scale to a 1-norm of at most 1/2, where 16 Taylor terms are exact to double precision.
+    s = max(0, math.ceil(math.log2(norm1 / 0.5))) if norm1 > 0.5 else 0
+    X = A / (2 ** s) if s else A
+    eye = _eye(a.shape[-1], A)
+    E = eye
+    for k in range(16, 0, -1):
+        E = eye + matmul(X, E) / k
+    for _ in range(s):
+        E = matmul(E, E)
+    return E
+
+
+@with_out
+def cond(A: Tensor, p=None) -> Tensor:
+    """The condition number of A in the norm ``p`` (the ratio of extreme singular values by default)."""
+    if p not in (None, 'fro', 'nuc', 1, -1, 2, -2, math.inf, -math.inf):
+        raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
+    if p in (None, 2, -2):
+        s = svdvals(A)
+        big, small = _vector_norm(s, math.inf, -1, False), _vector_norm(s, -math.inf, -1, False)
+        with np.errstate(divide='ignore', invalid='ignore'):
+            return big / small if p != -2 else small / big
+    a = A._data
+    _check_matrix(f'linalg.cond(ord={p})', a)
+    _check_float('linalg.cond', a)
+    info = _lu_info(a) if a.size else np.zeros(a.shape[:-2], np.int64)
+    if info.any():
+        from .creation import full
+        return full(a.shape[:-2], math.inf, dtype=D.from_numpy_dtype(a.dtype).to_real(), device=A.device)
+    return matrix_norm(A, p) * matrix_norm(_inv(A), p)
+
+
+def _prod(shape) -> int:
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+@with_out
+def tensorinv(A: Tensor, ind: int = 2) -> Tensor:
+    """The tensor inverse: ``tensordot(tensorinv(A), A, ind)`` is the identity."""
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    left, right = tuple(A.shape[:ind]), tuple(A.shape[ind:])
+    if _prod(left) != _prod(right):
+        raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+                           f"prod(self.shape[:ind]), but got {_prod(right)} != {_prod(left)}")
+    return _inv(A.reshape(_prod(left), _prod(right))).reshape(right + left)
+
+
+@with_out
+def tensorsolve(A: Tensor, B: Tensor, dims=None) -> Tensor:
+    """The X with ``tensordot(A, X, X.ndim) == B``."""
+    if dims is not None:
+        nd = A.ndim
+        moved = [wrap_dim(d, nd) for d in dims]
+        A = A.permute([i for i in range(nd) if i not in moved] + moved)
+    lead, rest = tuple(A.shape[:B.ndim]), tuple(A.shape[B.ndim:])
+    if _prod(lead) != _prod(rest):
+        raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
+                           f"prod(self.shape[:other.ndim]), but got {_prod(rest)} != {_prod(lead)}")
+    return _solve(A.reshape(_prod(lead), _prod(rest)), B.reshape(-1)).reshape(rest)
+
+
+def vander(x: Tensor, N: int | None = None) -> Tensor:
+    """The Vandermonde matrix: columns are the powers 0 .. N-1 of ``x`` (along a new last dimension)."""
+    if x.ndim == 0:
+        raise RuntimeError("N must be greater than 1.")
+    n = x.shape[-1] if N is None else N
+    if n <= 1 and N is not None or n == 0:
+        raise RuntimeError("N must be greater than 1.")
+    from .creation import arange
+    return x.unsqueeze(-1) ** arange(n, device=x.device)
 
 
 # ---- decompositions ----------------------------------------------------------------------------------------------
@@ -903,8 +1091,10 @@ def linalg_norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype=N
 
 bind_methods({
     'det': det, 'logdet': logdet, 'slogdet': slogdet, 'inverse': inv, 'cholesky': cholesky, 'qr': qr, 'svd': svd,
-    'pinverse': pinverse, 'matrix_power': matrix_power,
+    'pinverse': pinverse, 'matrix_power': matrix_power, 'matrix_exp': matrix_exp, 'cholesky_solve': cholesky_solve,
+    'cholesky_inverse': cholesky_inverse,
 })
 
 inverse = inv
-__all__ = ['det', 'logdet', 'slogdet', 'inverse', 'pinverse', 'matrix_power', 'cholesky', 'qr', 'svd']
+__all__ = ['det', 'logdet', 'slogdet', 'inverse', 'pinverse', 'matrix_power', 'matrix_exp', 'cholesky', 'qr', 'svd',
+           'cholesky_solve', 'cholesky_inverse']
