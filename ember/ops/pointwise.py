@@ -303,21 +303,26 @@ def _erfc_large(a):
     """erfc(a) for a > 1 (or NaN): the Chebyshev interpolant up to 4, the continued fraction beyond."""
     out = np.empty_like(a)
     mid = a <= _ERFCX_HI
-    t = a[mid]
-    u = (2 * t - (_ERFCX_LO + _ERFCX_HI)) / (_ERFCX_HI - _ERFCX_LO)
-    out[mid] = _clenshaw(u, _erfcx_coeffs()) * np.exp(-t * t)
-    t = a[~mid]
-    # erfc(a) = exp(-a^2) / sqrt(pi) / (a + (1/2) / (a + 1 / (a + (3/2) / (a + ...)))): 24 levels suffice for a > 4.
-    f = t.copy()
-    for k in range(24, 0, -1):
-        f = t + (k / 2) / f
-    out[~mid] = np.exp(-t * t) / (_SQRT_PI * f)
+    if mid.any():
+        t = a[mid]
+        u = (2 * t - (_ERFCX_LO + _ERFCX_HI)) / (_ERFCX_HI - _ERFCX_LO)
+        out[mid] = _clenshaw(u, _erfcx_coeffs()) * np.exp(-t * t)
+    far = ~mid
+    if far.any():
+        t = a[far]
+        # erfc(a) = exp(-a^2) / sqrt(pi) / (a + (1/2) / (a + 1 / (a + (3/2) / (a + ...)))): 24 levels do for a > 4.
+        f = t.copy()
+        for k in range(24, 0, -1):
+            f = t + (k / 2) / f
+        out[far] = np.exp(-t * t) / (_SQRT_PI * f)
     return out
 
 
 def _erf64(x):
-    out = np.empty_like(x)
     small = np.abs(x) <= 1
+    if small.all():
+        return _erf_small(x)
+    out = np.empty_like(x)
     out[small] = _erf_small(x[small])
     big = x[~small]
     out[~small] = np.copysign(1 - _erfc_large(np.abs(big)), big)
@@ -325,8 +330,10 @@ def _erf64(x):
 
 
 def _erfc64(x):
-    out = np.empty_like(x)
     small = np.abs(x) <= 1
+    if small.all():
+        return 1 - _erf_small(x)
+    out = np.empty_like(x)
     out[small] = 1 - _erf_small(x[small])
     big = x[~small]
     e = _erfc_large(np.abs(big))
@@ -373,8 +380,10 @@ def _sinpi(x):
 
 
 def _lgamma64(x):
-    out = np.empty_like(x)
     refl = x < 0.5
+    if not refl.any():
+        return _lgamma_pos(x)
+    out = np.empty_like(x)
     # lgamma(x) = log(pi / |sin(pi x)|) - lgamma(1 - x); poles at the non-positive integers.
     xr = x[refl]
     with np.errstate(all='ignore'):
@@ -402,11 +411,15 @@ def _lgamma_pos(x):
     """log(gamma(x)) for x >= 0.5 (or NaN/inf): a series around 2 on [0.5, 2.5] (where lgamma has its zeros at
     1 and 2), else the recurrence up to x + 10 and Stirling's series."""
     near = x <= 2.5
-    xn = x[near]
-    # lgamma(x) = lgamma(x + 1) - log(x) moves [0.5, 1.5) to [1.5, 2.5).
     out = np.empty_like(x)
-    out[near] = np.where(xn < 1.5, _lgamma_near2(xn - 1) - np.log(xn), _lgamma_near2(xn - 2))
-    out[~near] = _lgamma_far(x[~near])
+    if near.any():
+        xn = x[near]
+        # lgamma(x) = lgamma(x + 1) - log(x) moves [0.5, 1.5) to [1.5, 2.5).
+        low = xn < 1.5
+        out[near] = _lgamma_near2(np.where(low, xn - 1, xn - 2)) - np.where(low, np.log(xn), 0)
+    far = ~near
+    if far.any():
+        out[far] = _lgamma_far(x[far])
     return out
 
 
@@ -427,8 +440,10 @@ def _lgamma_far(x):
 
 
 def _digamma64(x):
-    out = np.empty_like(x)
     refl = x < 0.5
+    if not refl.any():
+        return _digamma_pos(x)
+    out = np.empty_like(x)
     xr = x[refl]
     # digamma(x) = digamma(1 - x) - pi / tan(pi x); NaN at the negative integers, -inf at +0, +inf at -0.
     r = xr - np.round(xr)
