@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import ember
-from support import check_op, check_grads, needs_torch, torch, to_torch
+from support import check_op, check_grads, needs_torch, torch
 
 R = np.random.default_rng(1)
 

@@ -242,7 +242,8 @@ def test_matrix_rank():
 
 
 @needs_torch
-@pytest.mark.parametrize('sa,sb', [((5, 3), (5, 2)), ((5, 3), (5,)), ((3, 5), (3, 2)), ((2, 5, 3), (2, 5, 2)), ((2, 5, 3), (2, 5))])
+@pytest.mark.parametrize('sa,sb', [((5, 3), (5, 2)), ((5, 3), (5,)), ((3, 5), (3, 2)), ((2, 5, 3), (2, 5, 2)),
+                                   ((2, 5, 3), (2, 5))])
 def test_lstsq(sa, sb):
     a, b = rand(*sa, dtype=F64), rand(*sb, dtype=F64)
     for driver in [None, 'gelsd', 'gels']:
@@ -338,10 +339,6 @@ def test_torch_norm(p, dim):
 
 
 # ---- gradcheck and gradgradcheck (float64) ---------------------------------------------------------------------
-
-def _n(x):
-    return x
-
 
 GRAD_CASES = [
     ('inv', L.inv, [well(3, 3)]),

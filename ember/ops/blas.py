@@ -99,7 +99,7 @@ def _mv_error(x, y) -> None:
                            f"{_legacy(y)}")
 
 
-def _batch_shape(name, sa, sb) -> tuple:
+def _batch_shape(sa, sb) -> tuple:
     """Broadcast two batch shapes with PyTorch's message."""
     n = max(len(sa), len(sb))
     out = []
@@ -125,7 +125,7 @@ def _matmul_error(x, y) -> None:
     if yd == 2:
         x2 = x.reshape(1, -1) if xd == 1 else x.reshape(-1, x.shape[-1])
         _mm_error(x2, y)
-    batch = _batch_shape('matmul', x.shape[:-2], y.shape[:-2])
+    batch = _batch_shape(x.shape[:-2], y.shape[:-2])
     nb = int(np.prod(batch))
     kx = x.shape[-1]
     if kx != y.shape[-2]:
@@ -420,17 +420,22 @@ def _parse_einsum(eq: str, shapes: tuple) -> tuple:
     else:
         joined = ''.join(subs)
         out = ell + ''.join(sorted(c for c in set(joined) if joined.count(c) == 1 and c not in ell))
-    return tuple(subs), out, sizes
+    # NumPy's path search costs ~100 us: worth it only when the naive loop nest is large (then BLAS wins).
+    work = 1
+    for v in sizes.values():
+        work *= v
+    optimize = len(shapes) > 1 and work > 32768
+    return tuple(subs), out, sizes, optimize
 
 
 @primitive(operands=('operands',))
 def _einsum(eq, operands):
-    subs, out, _ = _parse_einsum(eq, tuple(a.shape for a in operands))
+    subs, out, _, optimize = _parse_einsum(eq, tuple(a.shape for a in operands))
     first = operands[0].dtype
     for a in operands[1:]:
         if a.dtype != first:
             raise RuntimeError(f"expected scalar type {_legacy(operands[0])} but found {_legacy(a)}")
-    return np.einsum(','.join(subs) + '->' + out, *operands, optimize=len(operands) > 1)
+    return np.einsum(','.join(subs) + '->' + out, *operands, optimize=optimize)
 
 
 _einsum.name, _einsum.backward_name = 'einsum', 'EinsumBackward0'
@@ -439,7 +444,7 @@ _einsum.name, _einsum.backward_name = 'einsum', 'EinsumBackward0'
 @_einsum.vjp
 def _(grad, eq, operands, needs_input_grad):
     from .creation import eye, ones
-    subs, out, sizes = _parse_einsum(eq, tuple(tuple(o.shape) for o in operands))
+    subs, out, sizes, _ = _parse_einsum(eq, tuple(tuple(o.shape) for o in operands))
     grads = []
     for k, sub in enumerate(subs):
         if not needs_input_grad[k]:
@@ -564,7 +569,7 @@ def _cross(input: Tensor, other: Tensor, dim: int) -> Tensor:
     if input.shape[d] != 3 or other.shape[d] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[d]} and "
                            f"{other.shape[d]}")
-    _batch_shape('cross', tuple(input.shape), tuple(other.shape))
+    _batch_shape(tuple(input.shape), tuple(other.shape))
     if input.dtype is not other.dtype:
         raise RuntimeError(f"expected scalar type {input.dtype._legacy} but found {other.dtype._legacy}")
     from .creation import tensor
@@ -580,7 +585,7 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
         warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
                       "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "
                       "with that of linalg.cross in a future release.", UserWarning, stacklevel=2)
-        shape = _batch_shape('cross', tuple(input.shape), tuple(other.shape)) if input.ndim == other.ndim \
+        shape = _batch_shape(tuple(input.shape), tuple(other.shape)) if input.ndim == other.ndim \
             else tuple(input.shape)
         dim = next((i for i, s in enumerate(shape) if s == 3), None)
         if dim is None:

@@ -633,7 +633,7 @@ def qr(input: Tensor, some: bool = True):
     return _R_qr(*_qr(input, 'reduced' if some else 'complete'))
 
 
-@primitive(n_out=3, nondiff_outputs=())
+@primitive(n_out=3)
 def _svd(a, full_matrices=True):
     _check('linalg.svd', a, square=False)
     u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
