@@ -325,7 +325,7 @@ class Primitive:
                     if self.promote == 'float' and rt.category < D.FLOAT:
                         arrays[ops[0]] = a._data.astype(D.get_default_dtype().np)
                     elif self.promote == 'int' and rt.category > D.INT:
-                        raise RuntimeError(f"\"{self.name}_cpu\" not implemented for '{rt._legacy}'")
+                        raise NotImplementedError(f"\"{self.name}_cpu\" not implemented for '{rt._legacy}'")
                     return
                 if len(ops) == 2:
                     b = args[ops[1]]
@@ -345,7 +345,7 @@ class Primitive:
         if kind == 'float' and rt.category < D.FLOAT:
             rt = D.get_default_dtype()
         elif kind == 'int' and rt.category > D.INT:
-            raise RuntimeError(f"\"{self.name}_cpu\" not implemented for '{rt._legacy}'")
+            raise NotImplementedError(f"\"{self.name}_cpu\" not implemented for '{rt._legacy}'")
         npd = rt.np
         for i in ops:
             if i < n:
@@ -484,6 +484,11 @@ def inplace(op: Primitive, x: Tensor, *args, **kwargs) -> Tensor:
     write_into(x, res, op.name)
     if recording and res.grad_fn is not None:
         x.grad_fn, x._out_nr, x._requires_grad = res.grad_fn, res._out_nr, True
+        # The node's saved output now lives in x: track x's memory and versions so a later in-place change
+        # of x is caught, as PyTorch does.
+        for s in (res.grad_fn.saved or ()) if isinstance(res.grad_fn, PrimitiveNode) else ():
+            if type(s) is SavedOutput:
+                s.data, s.ctr, s.version = x._data, x._version_ctr, x._version_ctr.value
         if x._base is not None:
             from ._views import rebase_view_history
             rebase_view_history(x, res)
