@@ -119,12 +119,17 @@ def _matmul_error(x, y) -> None:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {xd}D and {yd}D")
     if xd == 1 and yd == 1:
         _vec_error(x, y)
+        _no_bool('dot', x)
+        return
     if yd == 1:
         # PyTorch folds the batch of x into the rows of one matrix.
         _mv_error(x.reshape(-1, x.shape[-1]), y)
+        _no_bool('addmv_impl_cpu', x)
+        return
     if yd == 2:
         x2 = x.reshape(1, -1) if xd == 1 else x.reshape(-1, x.shape[-1])
         _mm_error(x2, y)
+        return
     batch = _batch_shape(x.shape[:-2], y.shape[:-2])
     nb = int(np.prod(batch))
     kx = x.shape[-1]
@@ -133,8 +138,12 @@ def _matmul_error(x, y) -> None:
                            f"[{nb}, {y.shape[-2]}].")
     if x.dtype != y.dtype:
         raise RuntimeError(f"expected scalar type {_legacy(x)} but found {_legacy(y)}")
+    _no_bool('bmm', x)
+
+
+def _no_bool(name: str, x) -> None:
     if x.dtype == np.bool_:
-        raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+        raise NotImplementedError(f"\"{name}\" not implemented for 'Bool'")
 
 
 @primitive
