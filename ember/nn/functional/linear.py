@@ -5,6 +5,7 @@ import numpy as np
 
 from ..._tensor import Tensor
 from ...ops._primitive import primitive
+from ...ops.blas import _CPP_NAMES
 
 
 def _dims(shape) -> str:
@@ -53,4 +54,38 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         return _linear(input, weight)
     return _linear(input, weight, bias)
 
-__all__ = ['linear']
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``y[..., o] = input1[..., i] * weight[o, i, j] * input2[..., j] + bias[o]``."""
+    tensors = [('input1', input1), ('input2', input2), ('weight', weight)] + ([('bias', bias)] if bias is not None
+                                                                               else [])
+    if len({t.dtype for _, t in tensors}) > 1:
+        raise RuntimeError("All tensors must have the same dtype, got " +
+                           ', '.join(f"{n}: {_CPP_NAMES.get(t.dtype.name, t.dtype.name)}" for n, t in tensors))
+    if input1.ndim != input2.ndim:
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.ndim} and {input2.ndim}")
+    for i in range(input1.ndim - 1):
+        if input1.shape[i] != input2.shape[i]:
+            raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {i}: got {input1.shape[i]} "
+                               f"and {input2.shape[i]}")
+    if input1.size(-1) != weight.size(1):
+        raise RuntimeError(f"bilinear(): input1 size does not match weight size: got {input1.size(-1)} but expected "
+                           f"{weight.size(1)}")
+    if input2.size(-1) != weight.size(2):
+        raise RuntimeError(f"bilinear(): input2 size does not match weight size: got {input2.size(-1)} but expected "
+                           f"{weight.size(2)}")
+    if weight.ndim != 3:
+        raise RuntimeError("number of dimensions must match")
+    if bias is not None and bias.size(0) != weight.size(0):
+        raise RuntimeError(f"bilinear(): bias size does not match weight size: got {bias.size(0)} but expected "
+                           f"{weight.size(0)}")
+    out_f, in1, in2 = weight.shape
+    batch = input1.shape[:-1]
+    # One matmul: (N, in1) @ (in1, out*in2), then contract in2 against input2.
+    t = input1.reshape(-1, in1).matmul(weight.permute(1, 0, 2).reshape(in1, out_f * in2))
+    out = (t.reshape(-1, out_f, in2) * input2.reshape(-1, 1, in2)).sum(-1)
+    if bias is not None:
+        out = out + bias
+    return out.reshape(batch + (out_f,))
+
+
+__all__ = ['linear', 'bilinear']

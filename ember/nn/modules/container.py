@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import operator
 from collections import OrderedDict
+from collections.abc import Mapping
 from itertools import chain, islice
 from typing import Iterable, Iterator
 
@@ -76,7 +77,9 @@ class Sequential(Module):
         return self
 
     def __mul__(self, other: int) -> 'Sequential':
-        if not isinstance(other, int) or other <= 0:
+        if not isinstance(other, int):
+            raise TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(other)}")
+        if other <= 0:
             raise ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
         ret = Sequential()
         for _ in range(other):
@@ -261,9 +264,10 @@ class ModuleDict(Module):
         items = modules.items() if hasattr(modules, 'items') else modules
         for j, m in enumerate(items):
             if not hasattr(modules, 'items') and (not isinstance(m, (list, tuple)) or len(m) != 2):
-                raise ValueError(f"ModuleDict update sequence element #{j} should be Iterable; is "
-                                 f"{type(m).__name__}" if not isinstance(m, (list, tuple)) else
-                                 f"ModuleDict update sequence element #{j} has length {len(m)}; 2 is required")
+                if not hasattr(m, '__iter__'):
+                    raise TypeError(f"ModuleDict update sequence element #{j} should be Iterable; is"
+                                    f"{type(m).__name__}")
+                raise ValueError(f"ModuleDict update sequence element #{j} has length {len(m)}; 2 is required")
             self[m[0]] = m[1]
 
     def forward(self, *args, **kwargs):
@@ -316,17 +320,7 @@ class ParameterList(Module):
         return self
 
     def extra_repr(self) -> str:
-        lines = []
-        for k, p in enumerate(self):
-            if isinstance(p, Tensor):
-                size_str = 'x'.join(str(s) for s in p.size())
-                lines.append(f"  ({k}): Parameter containing: [{_torch_type_name(p)} of size {size_str}]")
-            else:
-                lines.append(f"  ({k}): Object of type: {type(p).__name__}")
-        return '\n'.join(lines)
-
-    def __repr__(self) -> str:
-        return self._get_name() + '(\n' + self.extra_repr() + '\n)'
+        return '\n'.join(_item_line(k, p) for k, p in enumerate(self))
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError('Module [ParameterList] is missing the required "forward" function')
@@ -385,23 +379,40 @@ class ParameterDict(Module):
             del self[k]
 
     def update(self, parameters) -> None:
-        items = parameters.items() if hasattr(parameters, 'items') else parameters
+        """Add key/value pairs; a plain (unordered) mapping is added in sorted key order, like PyTorch."""
+        if not hasattr(parameters, '__iter__'):
+            raise TypeError("ParametersDict.update should be called with an iterable of key/value pairs, but got " +
+                            type(parameters).__name__)
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            items = parameters.items()
+        elif isinstance(parameters, Mapping):
+            items = sorted(parameters.items())
+        else:
+            items = []
+            for j, p in enumerate(parameters):
+                if not hasattr(p, '__iter__'):
+                    raise TypeError(f"ParameterDict update sequence element #{j} should be Iterable; is"
+                                    f"{type(p).__name__}")
+                if len(p) != 2:
+                    raise ValueError(f"ParameterDict update sequence element #{j} has length {len(p)}; 2 is required")
+                items.append(p)
         for k, v in items:
             self[k] = v
 
     def extra_repr(self) -> str:
-        lines = []
-        for k, p in self.items():
-            size_str = 'x'.join(str(s) for s in p.size())
-            lines.append(f"  ({k}): Parameter containing: [{_torch_type_name(p)} of size {size_str}]")
-        return '\n'.join(lines)
-
-    def __repr__(self) -> str:
-        return self._get_name() + '(\n' + self.extra_repr() + '\n)'
+        return '\n'.join(_item_line(k, p, legacy_type=True) for k, p in self.items())
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError('Module [ParameterDict] is missing the required "forward" function')
 
 
-def _torch_type_name(p: Tensor) -> str:
-    return f"torch.{p.dtype._legacy}Tensor"
+def _item_line(key, p, legacy_type: bool = False) -> str:
+    """One line of a ParameterList/ParameterDict repr (PyTorch names the dtype ``torch.FloatTensor``-style in
+    ParameterDict and ``torch.float32``-style in ParameterList)."""
+    if not isinstance(p, Tensor):
+        return f"  ({key}): Object of type: {type(p).__name__}"
+    size_str = 'x'.join(str(s) for s in p.size())
+    device_str = f" ({p.device})" if p.device.type != 'cpu' else ''
+    kind = 'Parameter' if isinstance(p, Parameter) else 'Tensor'
+    dtype = f"torch.{p.dtype._legacy}Tensor" if legacy_type else p.dtype
+    return f"  ({key}): {kind} containing: [{dtype} of size {size_str}{device_str}]"

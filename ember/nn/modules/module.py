@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-import weakref
+import warnings
 from collections import OrderedDict, namedtuple
 from typing import Any, Callable, Iterator
 
@@ -13,10 +13,7 @@ from ...autograd import grad_mode
 from ...autograd.graph import RemovableHandle, _HookDict
 from ..parameter import Buffer, Parameter
 
-_IncompatibleKeys = namedtuple('IncompatibleKeys', ['missing_keys', 'unexpected_keys'])
-
-
-class _IncompatibleKeysRepr(_IncompatibleKeys):
+class _IncompatibleKeys(namedtuple('IncompatibleKeys', ['missing_keys', 'unexpected_keys'])):
     def __repr__(self):
         if not self.missing_keys and not self.unexpected_keys:
             return '<All keys matched successfully>'
@@ -32,8 +29,12 @@ def _addindent(s: str, n: int) -> str:
     return lines[0] + '\n' + '\n'.join(' ' * n + line for line in lines[1:])
 
 
-def _torch_type(t: Tensor) -> str:
-    return f"torch.{t.dtype._legacy}Tensor"
+def _typename(obj) -> str:
+    """``torch.typename``: ``torch.FloatTensor`` for tensors, the dotted class path for other objects."""
+    if isinstance(obj, Tensor):
+        return f"torch.{obj.dtype._legacy}Tensor"
+    cls = type(obj)
+    return cls.__qualname__ if cls.__module__ in ('builtins', '') else f"{cls.__module__}.{cls.__qualname__}"
 
 
 class Module:
@@ -58,10 +59,10 @@ class Module:
         s(self, '_non_persistent_buffers_set', set())
         s(self, '_modules', OrderedDict())
         s(self, '_forward_hooks', _HookDict())
-        s(self, '_forward_hooks_with_kwargs', {})
-        s(self, '_forward_hooks_always_called', {})
+        s(self, '_forward_hooks_with_kwargs', _HookDict())
+        s(self, '_forward_hooks_always_called', _HookDict())
         s(self, '_forward_pre_hooks', _HookDict())
-        s(self, '_forward_pre_hooks_with_kwargs', {})
+        s(self, '_forward_pre_hooks_with_kwargs', _HookDict())
         s(self, '_backward_hooks', _HookDict())
         s(self, '_backward_pre_hooks', _HookDict())
         s(self, '_state_dict_hooks', _HookDict())
@@ -82,7 +83,7 @@ class Module:
         if '_buffers' not in self.__dict__:
             raise AttributeError("cannot assign buffer before Module.__init__() call")
         if not isinstance(name, str):
-            raise TypeError(f"buffer name should be a string. Got {type(name).__name__}")
+            raise TypeError(f"buffer name should be a string. Got {_typename(name)}")
         if '.' in name:
             raise KeyError("buffer name can't contain \".\"")
         if name == '':
@@ -90,7 +91,7 @@ class Module:
         if hasattr(self, name) and name not in self._buffers:
             raise KeyError(f"attribute '{name}' already exists")
         if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
+            raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
                             "(torch Tensor or None required)")
         if isinstance(tensor, Buffer):
             persistent = tensor.persistent
@@ -106,7 +107,7 @@ class Module:
         if '_parameters' not in self.__dict__:
             raise AttributeError("cannot assign parameter before Module.__init__() call")
         if not isinstance(name, str):
-            raise TypeError(f"parameter name should be a string. Got {type(name).__name__}")
+            raise TypeError(f"parameter name should be a string. Got {_typename(name)}")
         if '.' in name:
             raise KeyError("parameter name can't contain \".\"")
         if name == '':
@@ -117,8 +118,8 @@ class Module:
             self._parameters[name] = None
             return
         if not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{_torch_type(param) if isinstance(param, Tensor) else type(param).__name__}'"
-                            f" object to parameter '{name}' (torch.nn.Parameter or None required)")
+            raise TypeError(f"cannot assign '{_typename(param)}' object to parameter '{name}' "
+                            "(torch.nn.Parameter or None required)")
         if param.grad_fn is not None:
             raise ValueError(f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters must be created "
                              f"explicitly. To express '{name}' as a function of another Tensor, compute the value "
@@ -128,9 +129,9 @@ class Module:
     def add_module(self, name: str, module: 'Module | None') -> None:
         """Add a child module, reachable as an attribute named ``name``."""
         if not isinstance(module, Module) and module is not None:
-            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+            raise TypeError(f"{_typename(module)} is not a Module subclass")
         if not isinstance(name, str):
-            raise TypeError(f"module name should be a string. Got {type(name).__name__}")
+            raise TypeError(f"module name should be a string. Got {_typename(name)}")
         if hasattr(self, name) and name not in self._modules:
             raise KeyError(f"attribute '{name}' already exists")
         if '.' in name:
@@ -212,8 +213,8 @@ class Module:
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
-                raise TypeError(f"cannot assign '{_torch_type(value) if isinstance(value, Tensor) else type(value).__name__}' "
-                                f"as parameter '{name}' (torch.nn.Parameter or None expected)")
+                raise TypeError(f"cannot assign '{_typename(value)}' as parameter '{name}' "
+                                "(torch.nn.Parameter or None expected)")
             self.register_parameter(name, value)
         else:
             modules = d.get('_modules')
@@ -224,14 +225,14 @@ class Module:
                 modules[name] = value
             elif modules is not None and name in modules:
                 if value is not None:
-                    raise TypeError(f"cannot assign '{type(value).__name__}' as child module '{name}' "
+                    raise TypeError(f"cannot assign '{_typename(value)}' as child module '{name}' "
                                     "(torch.nn.Module or None expected)")
                 modules[name] = value
             else:
                 buffers = d.get('_buffers')
                 if isinstance(value, Buffer) or (buffers is not None and name in buffers):
                     if value is not None and not isinstance(value, Tensor):
-                        raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' "
+                        raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' "
                                         "(torch.nn.Buffer, torch.Tensor or None expected)")
                     if isinstance(value, Buffer):
                         persistent = value.persistent
@@ -539,8 +540,9 @@ class Module:
         if strict:
             for key in state_dict.keys():
                 if key.startswith(prefix):
-                    input_name = key[len(prefix):].split('.', 1)
-                    if input_name[0] not in self._modules and input_name[0] not in local_state:
+                    # A dotted rest must lead into a child module; a plain name must be local state.
+                    head, dot, _ = key[len(prefix):].partition('.')
+                    if head not in (self._modules if dot else local_state):
                         unexpected_keys.append(key)
 
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
@@ -564,11 +566,11 @@ class Module:
                     child_prefix = prefix + name + '.'
                     child_state = {k: v for k, v in local_state_dict.items() if k.startswith(child_prefix)}
                     load(child, child_state, child_prefix)
-            incompatible = _IncompatibleKeysRepr(missing_keys, unexpected_keys)
+            incompatible = _IncompatibleKeys(missing_keys, unexpected_keys)
             for hook in module._load_state_dict_post_hooks.values():
                 out = hook(module, incompatible)
                 if out is not None:
-                    raise RuntimeError("Hooks registered with ``register_load_state_dict_post_hook`` are not expected "
+                    raise AssertionError("Hooks registered with ``register_load_state_dict_post_hook`` are not expected "
                                        "to return new values, if incompatible_keys need to be modified, it should be "
                                        "done inplace.")
 
@@ -583,7 +585,7 @@ class Module:
         if error_msgs:
             raise RuntimeError('Error(s) in loading state_dict for {}:\n\t{}'.format(
                 self.__class__.__name__, "\n\t".join(error_msgs)))
-        return _IncompatibleKeysRepr(missing_keys, unexpected_keys)
+        return _IncompatibleKeys(missing_keys, unexpected_keys)
 
     def _register_state_dict_hook(self, hook):
         h = RemovableHandle(self._state_dict_hooks)
@@ -649,31 +651,51 @@ class Module:
     def _call_impl(self, *args, **kwargs):
         if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks):
             return self.forward(*args, **kwargs)
-        for hid, hook in list(self._forward_pre_hooks.items()):
-            if hid in self._forward_pre_hooks_with_kwargs:
-                res = hook(self, args, kwargs)
+        called = set()
+        try:
+            for hid, hook in list(self._forward_pre_hooks.items()):
+                if hid in self._forward_pre_hooks_with_kwargs:
+                    res = hook(self, args, kwargs)
+                    if res is not None:
+                        if not (isinstance(res, tuple) and len(res) == 2):
+                            raise RuntimeError("forward pre-hook must return None or a tuple of (new_args, "
+                                               f"new_kwargs), but got {res}.")
+                        args, kwargs = res
+                else:
+                    res = hook(self, args)
+                    if res is not None:
+                        args = res if isinstance(res, tuple) else (res,)
+            bw = None
+            if (self._backward_hooks or self._backward_pre_hooks) and grad_mode.state.enabled:
+                from ._backward_hook import BackwardHook
+                bw = BackwardHook(self)
+                args = bw.setup_input(args)
+            result = self.forward(*args, **kwargs)
+            for hid, hook in list(self._forward_hooks.items()):
+                if hid in self._forward_hooks_always_called:
+                    called.add(hid)
+                if hid in self._forward_hooks_with_kwargs:
+                    res = hook(self, args, kwargs, result)
+                else:
+                    res = hook(self, args, result)
                 if res is not None:
-                    args, kwargs = res
-            else:
-                res = hook(self, args)
-                if res is not None:
-                    args = res if isinstance(res, tuple) else (res,)
-        bw = None
-        if (self._backward_hooks or self._backward_pre_hooks) and grad_mode.state.enabled:
-            from ._backward_hook import BackwardHook
-            bw = BackwardHook(self)
-            args = bw.setup_input(args)
-        result = self.forward(*args, **kwargs)
-        for hid, hook in list(self._forward_hooks.items()):
-            if hid in self._forward_hooks_with_kwargs:
-                res = hook(self, args, kwargs, result)
-            else:
-                res = hook(self, args, result)
-            if res is not None:
-                result = res
-        if bw is not None:
-            result = bw.setup_output(result)
-        return result
+                    result = res
+            if bw is not None:
+                result = bw.setup_output(result)
+            return result
+        except Exception:
+            # Hooks registered with always_call=True still run (with output None) when forward fails.
+            for hid, hook in list(self._forward_hooks.items()):
+                if hid in self._forward_hooks_always_called and hid not in called:
+                    try:
+                        if hid in self._forward_hooks_with_kwargs:
+                            hook(self, args, kwargs, None)
+                        else:
+                            hook(self, args, None)
+                    except Exception as e:  # noqa: BLE001 - the first error is the one to report
+                        warnings.warn("forward hook with ``always_call=True`` raised an exception that was silenced "
+                                      f"as another error was raised in forward: {e}", stacklevel=2)
+            raise
 
     __call__ = _call_impl
 
