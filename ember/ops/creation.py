@@ -10,7 +10,8 @@ import numpy as np
 from .. import _dtype as D
 from .._device import CPU, to_device
 from .._tensor import Tensor, Size, bind_methods
-from ..backend import xp_for
+from ..backend import xp_for, xp_of
+from ._primitive import primitive, inplace
 
 _wrap = Tensor._wrap
 _default_device = [CPU]
@@ -560,8 +561,30 @@ def new_full(self: Tensor, size, fill_value, dtype=None, device=None, requires_g
     return _filled(fill_value, _size_arg('new_full', size), dt, dev, requires_grad)
 
 
+@primitive(name='fill', backward_name='FillBackward0')
+def _fill(x, value):
+    return xp_of(x).full_like(x, value)
+
+
+@_fill.vjp
+def _(grad):
+    return zeros_like(grad)
+
+
+def fill_(self: Tensor, value) -> Tensor:
+    """Fill this tensor with ``value`` in place (its gradient is zero)."""
+    value = _fill_scalar('fill_', value)
+    _check_fill(value, self.dtype)
+    return inplace(_fill, self, value)
+
+
+def zero_(self: Tensor) -> Tensor:
+    """Fill this tensor with zeros in place."""
+    return fill_(self, 0)
+
+
 bind_methods({'new_tensor': new_tensor, 'new_zeros': new_zeros, 'new_ones': new_ones, 'new_empty': new_empty,
-              'new_full': new_full})
+              'new_full': new_full, 'fill_': fill_, 'zero_': zero_})
 
 __all__ = ['tensor', 'as_tensor', 'asarray', 'from_numpy', 'from_dlpack', 'zeros', 'ones', 'empty', 'full',
            'empty_strided', 'zeros_like', 'ones_like', 'empty_like', 'full_like', 'arange', 'linspace', 'logspace',

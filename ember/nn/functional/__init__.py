@@ -5,3 +5,7 @@ One private module per family; this namespace re-exports them all.
 from .linear import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .padding import *  # noqa: F401,F403
+from .normalization import *  # noqa: F401,F403
+from .dropout import *  # noqa: F401,F403
+from .sparse import *  # noqa: F401,F403
+from .distance import *  # noqa: F401,F403
