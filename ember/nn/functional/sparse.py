@@ -42,18 +42,13 @@ def _embedding_grad(grad, indices, num_weights, padding_idx, scale_grad_by_freq)
 
 
 @_embedding_grad.vjp
-def _(grad, indices, num_weights, padding_idx, scale_grad_by_freq):
-    # The adjoint gathers the rows back, with the same per-row factor (0 for padding, 1/count when scaling).
-    factor = None
-    if scale_grad_by_freq:
-        from ...ops.sorting import bincount
-        factor = 1.0 / bincount(indices.reshape(-1), minlength=num_weights).clamp_min(1)
+def _(grad, indices, num_weights, padding_idx):
+    # The adjoint gathers the rows back, padding rows zeroed. Like PyTorch, it leaves out the 1/count factor
+    # of scale_grad_by_freq (which is not a true gradient to begin with).
     if padding_idx >= 0:
         from ...ops.creation import arange
-        keep = (arange(num_weights) != padding_idx).to(grad.dtype)
-        factor = keep if factor is None else factor * keep
-    if factor is not None:
-        grad = grad * factor.to(grad.dtype).reshape((-1,) + (1,) * (grad.ndim - 1))
+        keep = (arange(num_weights, device=grad.device) != padding_idx).to(grad.dtype)
+        grad = grad * keep.reshape((-1,) + (1,) * (grad.ndim - 1))
     return _embedding(grad, indices, -1, False), None
 
 
