@@ -96,13 +96,49 @@ def _register(plist: Module, name: str, t: Tensor) -> None:
         plist.register_buffer(name, t)
 
 
+def _check_stacked(parametrization: Module, y: Tensor, tensor_name: str) -> None:
+    """A parametrization added on top of others must keep the tensor's shape and dtype (and so must its
+    right_inverse)."""
+    x = parametrization(y)
+    if not isinstance(x, Tensor):
+        raise ValueError(f"A parametrization must return a tensor. Got {type(x).__name__}.")
+    for what, a, b in (('dtype', y.dtype, x.dtype), ('shape', y.shape, x.shape)):
+        if a != b:
+            raise ValueError(f"Registering a parametrization may not change the {what} of the tensor, unless the "
+                             f"`unsafe` flag is enabled.\nmodule.{tensor_name}.{what}: {a}\n"
+                             f"parametrization(module.{tensor_name}).{what}: {b}")
+    if hasattr(parametrization, 'right_inverse'):
+        with no_grad():
+            z = parametrization.right_inverse(x)
+        if not isinstance(z, Tensor):
+            raise ValueError(f"parametrization.right_inverse must return a tensor. Got: {type(z).__name__}")
+        for what, a, b in (('dtype', y.dtype, z.dtype), ('shape', y.shape, z.shape)):
+            if a != b:
+                raise ValueError(f"The tensor returned by parametrization.right_inverse must have the same {what} "
+                                 f"as module.{tensor_name}, unless the `unsafe` flag is enabled.\n"
+                                 f"module.{tensor_name}.{what}: {a}\nreturned {what}: {b}")
+
+
 def _inject_new_class(module: Module) -> None:
     cls = module.__class__
 
     def getstate(self):
         raise RuntimeError("Serialization of parametrized modules is only supported through state_dict().")
 
-    param_cls = type(f"Parametrized{cls.__name__}", (cls,), {'__getstate__': getstate})
+    def deepcopy(self, memo):
+        # copy.deepcopy would go through __getstate__; copy the instance dict directly instead.
+        import copy
+        if id(self) in memo:
+            return memo[id(self)]
+        replica = self.__class__.__new__(self.__class__)
+        memo[id(self)] = replica
+        replica.__dict__ = copy.deepcopy(self.__dict__, memo)
+        return replica
+
+    attrs = {'__getstate__': getstate}
+    if not hasattr(cls, '__deepcopy__'):
+        attrs['__deepcopy__'] = deepcopy
+    param_cls = type(f"Parametrized{cls.__name__}", (cls,), attrs)
     module.__class__ = param_cls
 
 
@@ -137,11 +173,7 @@ def register_parametrization(module: Module, tensor_name: str, parametrization: 
     if is_parametrized(module, tensor_name):
         plist = module.parametrizations[tensor_name]
         if not unsafe:
-            y = getattr(module, tensor_name)
-            x = parametrization(y)
-            if not isinstance(x, Tensor) or x.shape != y.shape or x.dtype is not y.dtype:
-                raise ValueError("Registering a parametrization may not change the shape or dtype of the tensor, "
-                                 "unless the `unsafe` flag is enabled.")
+            _check_stacked(parametrization, getattr(module, tensor_name), tensor_name)
         plist.append(parametrization)
         return module
     if tensor_name in module._buffers or tensor_name in module._parameters:
