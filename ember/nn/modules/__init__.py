@@ -12,3 +12,6 @@ from .normalization import LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout
 from .sparse import Embedding, EmbeddingBag
 from .distance import PairwiseDistance, CosineSimilarity
+from .activation import (ReLU, ReLU6, LeakyReLU, PReLU, RReLU, ELU, SELU, CELU, GELU, SiLU, Mish, Sigmoid, LogSigmoid,
+                         Tanh, Hardtanh, Hardsigmoid, Hardswish, Hardshrink, Softshrink, Tanhshrink, Softplus,
+                         Softsign, Threshold, GLU, Softmax, LogSoftmax, Softmin, Softmax2d)
