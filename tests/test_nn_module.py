@@ -603,6 +603,43 @@ def test_full_backward_hook_multiple_inputs_outputs():
     check(*both(prog))
 
 
+def test_full_backward_hooks_mixed_inputs_and_outputs():
+    # One grad_input/grad_output entry per positional value: None for non-tensors and ungraded outputs, zeros for
+    # inputs that need no gradient (as PyTorch gives).
+    def prog(lib):
+        log = []
+
+        class Mixed(lib.nn.Module):
+            def forward(self, a, k, b):
+                return a * b * k, b.detach(), 3
+        m = Mixed()
+        m.register_full_backward_pre_hook(lambda mod, go: log.append(('pre', [None if g is None else g.tolist()
+                                                                              for g in go])))
+        m.register_full_backward_hook(lambda mod, gi, go: log.append(([None if g is None else g.tolist() for g in gi],
+                                                                        [None if g is None else g.tolist()
+                                                                         for g in go])))
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        o, d, n = m(a, 2.0, lib.tensor([3.0, 4.0]))
+        o.sum().backward()
+        return log, a.grad.tolist(), d.requires_grad, n
+    check(*both(prog))
+
+
+@pytest.mark.parametrize('case', ['hook_count', 'pre_hook_count', 'no_input_grad_returns'])
+def test_full_backward_hook_errors(case):
+    def prog(lib):
+        m = lib.nn.Linear(2, 2)
+        x = lib.ones(1, 2, requires_grad=case != 'no_input_grad_returns')
+        if case == 'hook_count':
+            m.register_full_backward_hook(lambda mod, gi, go: (gi[0], gi[0]))
+        elif case == 'pre_hook_count':
+            m.register_full_backward_pre_hook(lambda mod, go: (go[0], go[0]))
+        else:
+            m.register_full_backward_hook(lambda mod, gi, go: (lib.ones(1, 2),))
+        m(x).sum().backward()
+    same_error(prog)
+
+
 # ----------------------------------------------------------------------------------------------- printing
 def test_repr_nested_model():
     e, t = both(lambda lib: repr(make_net(lib)))
