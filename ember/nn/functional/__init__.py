@@ -5,6 +5,9 @@ One private module per family; this namespace re-exports them all.
 from .linear import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .padding import *  # noqa: F401,F403
+from .pooling import *  # noqa: F401,F403
+from .vision import *  # noqa: F401,F403
+from .fold import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
 from .dropout import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
