@@ -1,46 +1,63 @@
 """Stochastic gradient descent, with momentum, dampening, Nesterov and weight decay (``torch.optim.SGD``)."""
 from __future__ import annotations
 
-from .optimizer import Optimizer
+import numpy as np
+
+from .._tensor import Tensor
+from . import _kernels as K
+from .optimizer import Optimizer, _check_flags, _check_lr, _eval_closure, _to_scalar, _use_grad
+
+__all__ = ['SGD']
 
 
 class SGD(Optimizer):
-    """``p -= lr * v`` where ``v`` is the (momentum-averaged, weight-decayed) gradient."""
+    """``p -= lr * v`` where ``v`` is the gradient (plus weight decay), averaged with momentum if asked."""
 
-    def __init__(self, params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0, weight_decay: float = 0,
-                 nesterov: bool = False, *, maximize: bool = False, foreach=None, differentiable: bool = False,
-                 fused=None):
-        if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
+    def __init__(self, params, lr: float | Tensor = 1e-3, momentum: float = 0, dampening: float = 0,
+                 weight_decay: float | Tensor = 0, nesterov: bool = False, *, maximize: bool = False, foreach=None,
+                 differentiable: bool = False, fused=None) -> None:
+        _check_lr(lr)
         if momentum < 0.0:
             raise ValueError(f"Invalid momentum value: {momentum}")
         if weight_decay < 0.0:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay, nesterov=nesterov,
+                        maximize=maximize, foreach=foreach, differentiable=differentiable, fused=fused)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
-        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                                      nesterov=nesterov, maximize=maximize, foreach=foreach,
-                                      differentiable=differentiable, fused=fused))
+        super().__init__(params, defaults)
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        _check_flags(differentiable)
 
+    @_use_grad
     def step(self, closure=None):
-        return self._run_step(self._step, closure)
-
-    def _step(self):
+        """Perform one optimization step; ``closure`` (optional) re-evaluates the loss."""
+        loss = _eval_closure(closure)
         for group in self.param_groups:
-            lr, momentum, dampening = group['lr'], group['momentum'], group['dampening']
-            wd, nesterov, maximize = group['weight_decay'], group['nesterov'], group['maximize']
+            lr, wd = _to_scalar(group['lr']), _to_scalar(group['weight_decay'])
+            momentum, dampening, nesterov = group['momentum'], group['dampening'], group['nesterov']
+            maximize = group['maximize']
             for p in group['params']:
                 if p._grad is None:
                     continue
-                d_p = p._grad if not maximize else -p._grad
+                grad = K.grad_of(p, maximize)
                 if wd != 0:
-                    d_p = d_p.add(p, alpha=wd)
+                    grad = K.add(grad, p._data, wd)
                 if momentum != 0:
                     state = self.state[p]
                     buf = state.get('momentum_buffer')
                     if buf is None:
-                        buf = state['momentum_buffer'] = d_p.clone()
+                        buf = state['momentum_buffer'] = Tensor._wrap(grad.copy(), dtype=p.dtype)
                     else:
-                        buf.mul_(momentum).add_(d_p, alpha=1 - dampening)
-                    d_p = d_p.add(buf, alpha=momentum) if nesterov else buf
-                p.add_(d_p, alpha=-lr)
+                        b = buf._data
+                        np.multiply(b, momentum, out=b)
+                        K.add_(b, grad, 1 - dampening)
+                        K.bump(buf)
+                    grad = K.add(grad, buf._data, momentum) if nesterov else buf._data
+                K.add_(p._data, grad, -lr)
+                K.bump(p)
+        return loss
