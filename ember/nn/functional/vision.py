@@ -149,8 +149,8 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = 'neares
             mode == 'bicubic' and input.ndim != 4):
         if mode in ('linear', 'bilinear', 'trilinear') and 3 <= input.ndim <= 5:
             raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {_LINEAR_DIMS[mode] + 2}D input")
-        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for the "
-                                  f"modes: {_MODES} (got {mode})")
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
+                                  f"the modes: {_MODES} (got {mode})")
     if mode in ('linear', 'bilinear', 'trilinear') and input.ndim != _LINEAR_DIMS[mode] + 2:
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {_LINEAR_DIMS[mode] + 2}D input")
     spatial = list(input.shape[2:])
