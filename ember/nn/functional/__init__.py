@@ -13,3 +13,4 @@ from .dropout import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
 from .activation import *  # noqa: F401,F403
+from .attention import *  # noqa: F401,F403

@@ -22,3 +22,6 @@ from .distance import PairwiseDistance, CosineSimilarity
 from .activation import (ReLU, ReLU6, LeakyReLU, PReLU, RReLU, ELU, SELU, CELU, GELU, SiLU, Mish, Sigmoid, LogSigmoid,
                          Tanh, Hardtanh, Hardsigmoid, Hardswish, Hardshrink, Softshrink, Tanhshrink, Softplus,
                          Softsign, Threshold, GLU, Softmax, LogSoftmax, Softmin, Softmax2d)
+from .attention import MultiheadAttention
+from .transformer import (Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
+                          TransformerDecoderLayer)
