@@ -233,7 +233,16 @@ def from_dlpack(ext) -> Tensor:
     if dev_type == 2:  # kDLCUDA
         from ..backend import cupy
         return _wrap(cupy().from_dlpack(ext))
-    return _wrap(np.from_dlpack(ext))
+    try:
+        return _wrap(np.from_dlpack(ext))
+    except (RuntimeError, BufferError, TypeError):
+        if not str(getattr(ext, 'dtype', '')).endswith('bfloat16') or not hasattr(ext, 'view'):
+            raise
+    # NumPy's DLPack cannot express bfloat16: take the bits as int16 through DLPack, then reinterpret them (no copy).
+    import sys
+    lib = sys.modules.get(type(ext).__module__.split('.')[0])
+    bits = np.from_dlpack(ext.view(getattr(lib, 'int16', np.int16)))
+    return _wrap(bits.view(D.bfloat16.np), dtype=D.bfloat16)
 
 
 def _dt(dtype) -> D.dtype:
