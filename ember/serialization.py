@@ -919,8 +919,8 @@ def _archive_prefix(zf: zipfile.ZipFile, name: str) -> str:
 
 
 def _check_records(zf: zipfile.ZipFile, name: str, file_len: int) -> None:
-    """Refuse zip bombs: records must lie inside the file without overlapping, stored (as PyTorch writes them)
-    or deflated at no more than deflate's maximal ratio."""
+    """Refuse zip bombs: records must lie inside the file without overlapping, and be stored (as PyTorch writes
+    them) or modestly deflated."""
     inflated = 0
     infos = sorted(zf.infolist(), key=lambda i: i.header_offset)
     for i, info in enumerate(infos):
@@ -933,8 +933,10 @@ def _check_records(zf: zipfile.ZipFile, name: str, file_len: int) -> None:
                 raise RuntimeError(f"{name}: stored record {info.filename} declares {info.file_size} bytes but "
                                    f"holds {info.compress_size}")
         elif info.compress_type == zipfile.ZIP_DEFLATED:
+            # PyTorch stores records uncompressed; a deflated one may come from re-zipping, but not inflate
+            # beyond deflate's maximal ratio, nor all of them together beyond 16x the file plus 64 MiB.
             inflated += info.file_size
-            if info.file_size > 1032 * info.compress_size + 1024 or inflated > 1032 * file_len + (1 << 20):
+            if info.file_size > 1032 * info.compress_size + 1024 or inflated > 16 * file_len + (1 << 26):
                 raise RuntimeError(f"{name}: record {info.filename} would inflate {info.compress_size} bytes to "
                                    f"{info.file_size}: refusing a likely zip bomb")
         else:
