@@ -112,10 +112,6 @@ CASES = [
 CASE_IDS = [f"{n}-{i}" for i, (n, _, _) in enumerate(CASES)]
 
 
-def _reduction_kw(name, reduction, kw):
-    return dict(kw, reduction=reduction)
-
-
 @pytest.mark.parametrize('name,make,kw', CASES, ids=CASE_IDS)
 @pytest.mark.parametrize('reduction', REDUCTIONS)
 def test_loss_matches_torch(name, make, kw, reduction):
