@@ -459,9 +459,8 @@ def _globals_in(data: bytes, where: str, check_opcodes: bool) -> list:
             name = op.name
             if check_opcodes and name not in _SAFE_OPCODES:
                 raise UnpicklingError(f"Weights only load failed for {where}: unsupported pickle opcode {name} at "
-                                      "byte {pos}. Only tensors, primitive types, dicts, lists, tuples and "
-                                      "allowlisted globals can be loaded with weights_only=True.".replace('{pos}',
-                                                                                                         str(pos)))
+                                      f"byte {pos}. Only tensors, primitive types, dicts, lists, tuples and "
+                                      "allowlisted globals can be loaded with weights_only=True.")
             if name in _MEMO_OPCODES:
                 continue
             if name == 'GLOBAL':
@@ -633,7 +632,8 @@ class _Block:
 
 
 class _StorageRef:
-    """A storage as the pickle sees it: a block, the dtype its type names (None: untyped), and its extent."""
+    """A storage as the pickle sees it: a block, the dtype its type names (None: untyped), where it starts in the
+    block (bytes) and its length (elements of its type)."""
 
     __slots__ = ('block', 'dtype', 'offset', 'numel')
 
@@ -674,10 +674,8 @@ def _build_tensor(storage, dtype, storage_offset, size, stride, requires_grad) -
                                   f"reaches past the end of its storage of {numel} elements")
     elif storage_offset > numel:
         raise UnpicklingError(f"tensor offset {storage_offset} is past the end of its storage of {numel} elements")
-    typed = storage.block.view(dtype)
-    t = Tensor._wrap(_strided(typed, storage.offset * storage.dtype.itemsize // item + storage_offset
-                              if storage.dtype is not None else storage.offset // item + storage_offset,
-                              size, stride, item), dtype=dtype)
+    start = storage.offset // item + storage_offset  # a legacy storage view starts storage.offset bytes in
+    t = Tensor._wrap(_strided(storage.block.view(dtype), start, size, stride, item), dtype=dtype)
     t._version_ctr = storage.block.version
     if requires_grad:
         t.requires_grad_(True)

@@ -4,7 +4,6 @@ zero-copy interop (NumPy, DLPack)."""
 import io
 import mmap
 import os
-import pathlib
 import pickle
 import random
 import signal

@@ -7,7 +7,6 @@ import os
 import pickle
 import random
 import struct
-import subprocess  # noqa: F401  (a payload names it)
 import zipfile
 
 import numpy as np
