@@ -365,6 +365,29 @@ def test_closure_runs_with_grad_and_returns_loss():
     np.testing.assert_allclose(to_numpy(p), [0.8] * 3, rtol=1e-6)
 
 
+def test_user_defined_optimizer_subclass():
+    class SignSGD(ember.optim.Optimizer):
+        def __init__(self, params, lr=0.1):
+            super().__init__(params, dict(lr=lr))
+
+        @ember.no_grad()
+        def step(self, closure=None):
+            for group in self.param_groups:
+                for p in group['params']:
+                    if p.grad is not None:
+                        self.state[p]['n'] = self.state[p].get('n', 0) + 1
+                        p.add_(p.grad.sign(), alpha=-group['lr'])
+
+    p = ember.nn.Parameter(ember.tensor([1.0, -2.0]))
+    opt = SignSGD([p])
+    seen = []
+    opt.register_step_post_hook(lambda o, a, k: seen.append(o))
+    (p * p).sum().backward()
+    opt.step()
+    assert to_numpy(p).tolist() == pytest.approx([0.9, -1.9]) and seen == [opt]
+    assert opt.state_dict()['state'] == {0: {'n': 1}}
+
+
 # --------------------------------------------------------------------------------------------- hooks
 
 
