@@ -373,6 +373,9 @@ def test_roi_align_gradcheck():
     rois = ember.from_numpy(ROIS[:3] * 0.6)
     check_grads(lambda t: ops.roi_align(t, rois, (2, 3), 1.0, -1, True), x)
     check_grads(lambda t: ops.roi_align(t, rois, 2, 0.8, 2, False), x)
+    empty = ops.roi_align(ember.rand(1, 2, 4, 4), ember.zeros(0, 5), 2)
+    assert tuple(empty.shape) == (0, 2, 2, 2)
+    assert tuple(ops.roi_pool(ember.rand(1, 2, 4, 4), ember.zeros(0, 5), 3).shape) == (0, 2, 3, 3)
     module = ops.RoIAlign((2, 2), 1.0, 2)
     assert tuple(module(ember.rand(2, 2, 5, 6), rois.float()).shape) == (3, 2, 2, 2)
 

@@ -83,22 +83,21 @@ def _check_nms(boxes, scores) -> None:
 
 
 def _nms(b: np.ndarray, s: np.ndarray, iou_threshold: float) -> np.ndarray:
+    # Greedy: take the best remaining box, drop the remaining ones that overlap it too much, repeat.
     order = np.argsort(-s, kind='stable')
-    b = b[order].astype(np.float64)
+    b = b.astype(np.float64)
     area = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
-    lt = np.maximum(b[:, None, :2], b[None, :, :2])
-    rb = np.minimum(b[:, None, 2:], b[None, :, 2:])
-    wh = np.clip(rb - lt, 0, None)
-    inter = wh[..., 0] * wh[..., 1]
-    with np.errstate(divide='ignore', invalid='ignore'):
-        over = inter / (area[:, None] + area[None, :] - inter) > iou_threshold
-    suppressed = np.zeros(len(b), dtype=bool)
     keep = []
-    for i in range(len(b)):
-        if not suppressed[i]:
-            keep.append(i)
-            suppressed |= over[i]
-    return order[np.array(keep, dtype=np.int64)]
+    while order.size:
+        i, rest = order[0], order[1:]
+        keep.append(i)
+        iw = np.clip(np.minimum(b[i, 2], b[rest, 2]) - np.maximum(b[i, 0], b[rest, 0]), 0, None)
+        ih = np.clip(np.minimum(b[i, 3], b[rest, 3]) - np.maximum(b[i, 1], b[rest, 1]), 0, None)
+        inter = iw * ih
+        with np.errstate(divide='ignore', invalid='ignore'):
+            over = inter / (area[i] + area[rest] - inter) > iou_threshold
+        order = rest[~over]
+    return np.array(keep, dtype=np.int64)
 
 
 def nms(boxes: ember.Tensor, scores: ember.Tensor, iou_threshold: float) -> ember.Tensor:
@@ -124,15 +123,20 @@ def batched_nms(boxes: ember.Tensor, scores: ember.Tensor, idxs: ember.Tensor,
 
 # RoI pooling as a sparse linear map: each output cell is a weighted sum of input pixels. ``_gather`` applies it
 # and ``_scatter`` its transpose; each is the other's backward, so gradients of any order follow.
-_CHUNK = 1 << 14
+_CHUNK_ELEMS = 1 << 22  # bound on the gathered (rows, taps, channels) block of one step
+
+
+def _chunk(idx, channels: int) -> int:
+    return max(1, _CHUNK_ELEMS // max(idx.shape[1] * channels, 1))
 
 
 @primitive
 def _roi_gather(x, idx, w):
     """out[m, c] = sum_s x[idx[m, s], c] * w[m, s] for x of shape (N, C)."""
     out = np.empty((idx.shape[0], x.shape[1]), dtype=x.dtype)
-    for i in range(0, idx.shape[0], _CHUNK):
-        sl = slice(i, i + _CHUNK)
+    step = _chunk(idx, x.shape[1])
+    for i in range(0, idx.shape[0], step):
+        sl = slice(i, i + step)
         np.einsum('ms,msc->mc', w[sl].astype(x.dtype), x[idx[sl]], out=out[sl])
     return out
 
@@ -146,9 +150,13 @@ def _(grad, x_shape, idx, w):
 def _roi_scatter(g, idx, w, n):
     """out[idx[m, s], c] += g[m, c] * w[m, s]: the transpose of ``_roi_gather``, an (n, C) array."""
     out = np.zeros((n, g.shape[1]), dtype=g.dtype)
-    for i in range(0, idx.shape[0], _CHUNK):
-        sl = slice(i, i + _CHUNK)
-        np.add.at(out, idx[sl].ravel(), (w[sl, :, None].astype(g.dtype) * g[sl, None, :]).reshape(-1, g.shape[1]))
+    step = _chunk(idx, 1)
+    for i in range(0, idx.shape[0], step):
+        sl = slice(i, i + step)
+        flat, wc = idx[sl].ravel(), w[sl]
+        # One weighted bincount per channel: much faster than np.add.at on rows.
+        for c in range(g.shape[1]):
+            out[:, c] += np.bincount(flat, (wc * g[sl, c:c + 1]).ravel(), minlength=n)
     return out
 
 
@@ -249,8 +257,8 @@ def roi_align(input: ember.Tensor, boxes, output_size, spatial_scale: float = 1.
     base = rois[:, 0].astype(np.int64) * (h * w)
     idx = idx + base[:, None, None, None, None, None]
     # Rows (K, PH, PW) and, per row, the SH*SW*4 taps.
-    idx = idx.transpose(0, 1, 3, 2, 4, 5).reshape(k * ph * pw, -1)
-    wts = wts.transpose(0, 1, 3, 2, 4, 5).reshape(k * ph * pw, -1)
+    idx = idx.transpose(0, 1, 3, 2, 4, 5).reshape(k * ph * pw, sh * sw * 4)
+    wts = wts.transpose(0, 1, 3, 2, 4, 5).reshape(k * ph * pw, sh * sw * 4)
     return _from_rows(_roi_gather(_as_rows(input), idx, wts), k, c, ph, pw)
 
 
