@@ -21,7 +21,10 @@ def _linear(x, weight, bias=None):
     if x.dtype != weight.dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_np_name(x.dtype)} and "
                            f"{_np_name(weight.dtype)}")
-    out = np.matmul(x, weight.T)
+    if x.ndim > 2:  # one GEMM over all leading dims instead of one per batch element
+        out = np.matmul(x.reshape(-1, x.shape[-1]), weight.T).reshape(x.shape[:-1] + (weight.shape[0],))
+    else:
+        out = np.matmul(x, weight.T)
     if bias is not None:
         out += bias
     return out
