@@ -76,7 +76,8 @@ def test_convert_image_dtype():
     # the 1e-3 margin keeps 1.0 in the top bucket
     assert F.convert_image_dtype(x, ember.uint8).tolist() == [0, 127, 255]
     assert T.ConvertImageDtype(ember.int32)(ember.tensor([1, 255], dtype=ember.uint8)).tolist() == [1 << 23, 255 << 23]
-    assert F.convert_image_dtype(ember.tensor([1 << 24, (1 << 31) - 1], dtype=ember.int32), ember.uint8).tolist() == [2, 255]
+    i32 = ember.tensor([1 << 24, (1 << 31) - 1], dtype=ember.int32)
+    assert F.convert_image_dtype(i32, ember.uint8).tolist() == [2, 255]
     assert F.convert_image_dtype(x, ember.float64).dtype == ember.float64
     assert F.convert_image_dtype(U8, ember.uint8) is U8
 

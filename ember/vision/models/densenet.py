@@ -12,7 +12,8 @@ from ember.nn import functional as NF
 from ._utils import _no_weights
 
 # The first published weights named the layers of a dense layer 'norm.1', 'conv.2'...; the modules are 'norm1'...
-_OLD_KEY = re.compile(r'^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|running_var|num_batches_tracked))$')
+_OLD_KEY = re.compile(r'^(.*denselayer\d+\.(?:norm|relu|conv))\.'
+                      r'([12]\.(?:weight|bias|running_mean|running_var|num_batches_tracked))$')
 
 __all__ = ['DenseNet', 'densenet121', 'densenet161', 'densenet169', 'densenet201']
 

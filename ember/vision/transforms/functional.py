@@ -1,4 +1,4 @@
-"""Image transforms as functions on PIL images and on tensors of shape (..., C, H, W) (``torchvision.transforms.functional``).
+"""Image transforms as functions on PIL images and on (..., C, H, W) tensors (``torchvision.transforms.functional``).
 
 PIL images go through Pillow's own operations (resize, rotate, transform, ImageEnhance, ImageOps) as torchvision
 does; tensors go through ember ops (interpolate, grid_sample, conv2d), with integer images computed in float32 and
@@ -17,6 +17,7 @@ import numpy as np
 import ember
 from ember._tensor import Tensor
 from ember.nn import functional as NF
+from ember.vision._optional import pil_image
 
 __all__ = ['InterpolationMode', 'get_dimensions', 'get_image_size', 'get_image_num_channels', 'to_tensor',
            'pil_to_tensor', 'to_pil_image', 'convert_image_dtype', 'normalize', 'resize', 'pad', 'crop',
@@ -56,12 +57,7 @@ def _interpolation(mode) -> InterpolationMode:
 # ---------------------------------------------------------------------------------------------------------- helpers
 
 def _pil():
-    try:
-        from PIL import Image
-    except ImportError as e:
-        raise ImportError("PIL images need Pillow, which is not installed: pip install 'ember[vision]' "
-                          "(or pip install Pillow)") from e
-    return Image
+    return pil_image('PIL images')
 
 
 def _is_pil(img) -> bool:
@@ -344,14 +340,15 @@ def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size: int | 
         ww = ember.from_numpy(_aa_matrix(w, ow, cubic).T.copy()).to(x.dtype)
         x = wh @ x @ ww
     else:
-        x = NF.interpolate(x, size=[oh, ow], mode=mode, align_corners=False if mode in ('bilinear', 'bicubic') else None)
+        corners = False if mode in ('bilinear', 'bicubic') else None
+        x = NF.interpolate(x, size=[oh, ow], mode=mode, align_corners=corners)
     if mode == 'bicubic' and undo[1] == ember.uint8:
         x = x.clamp(0, 255)
     return _from_batch(x, undo)
 
 
 def _pad_index(n: int, before: int, after: int, mode: str) -> np.ndarray:
-    return np.pad(np.arange(n), (before, after), mode={'edge': 'edge', 'reflect': 'reflect', 'symmetric': 'symmetric'}[mode])
+    return np.pad(np.arange(n), (before, after), mode=mode)  # NumPy's edge/reflect/symmetric are torchvision's
 
 
 def _parse_padding(padding) -> list[int]:
