@@ -20,6 +20,18 @@ I, H = 5, 6
 T, B = 5, 4
 
 
+@pytest.fixture(autouse=True, scope='module')
+def _torch_one_thread():
+    # PyTorch's thread pool slows its small RNN kernels down 30x on a shared 2-core machine; values don't change.
+    if torch is None:
+        yield
+        return
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
 def _sd(tm):
     return {k: ember.tensor(v.detach().numpy().copy()) for k, v in tm.state_dict().items()}
 

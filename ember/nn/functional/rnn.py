@@ -111,56 +111,68 @@ def _(grad, xg, w_hh, h0, batch_sizes, reverse, relu, out, needs_input_grad):
 
 # ------------------------------------------------------------------------------------------------ LSTM
 
-@primitive(n_out=3, aux=('acts', 'cs'), backward_name='LstmBackward0')
+@primitive(n_out=3, aux=('acts', 'cs', 'tcs'), backward_name='LstmBackward0')
 def _lstm_layer(xg, w_hh, h0, c0, w_hr, batch_sizes, reverse):
     steps, _ = _layout(batch_sizes, reverse)
     hid = w_hh.shape[0] // 4
     n_b = batch_sizes[0]
     h = _state0(h0, n_b, w_hh.shape[1], xg)
     c = _state0(c0, n_b, hid, xg)
-    # sigmoid(x) = (tanh(x / 2) + 1) / 2: pre-scale the i, f, o columns by 1/2, then one tanh over all four gates
-    # and one multiply-add turn them into sigmoids (g keeps its tanh).
+    # All four gates from one exp: sigmoid(x) = 1 / (1 + exp(-x)) and tanh(x) = 2 sigmoid(2x) - 1, so the
+    # pre-activations are scaled by -1 (i, f, o) and -2 (g), folded into W_hh and into xg once.
     xp = xp_of(xg)
-    s = xp.full(4 * hid, 0.5, xg.dtype)
-    s[2 * hid:3 * hid] = 1
-    s0 = 1 - s
+    s = xp.full(4 * hid, -1, xg.dtype)
+    s[2 * hid:3 * hid] = -2
     xs = xg * s
     w_t = (w_hh * s[:, None]).T
     acts = np.empty_like(xg)
     cs = xp.empty((xg.shape[0], hid), xg.dtype)
+    tcs = np.empty_like(cs)
     out = xp.empty((xg.shape[0], h.shape[1]), xg.dtype)
-    for off, b in steps:
-        a = acts[off:off + b]
-        np.matmul(h[:b], w_t, out=a)
-        a += xs[off:off + b]
-        np.tanh(a, out=a)
-        a *= s
-        a += s0
-        cn = cs[off:off + b]
-        np.multiply(a[:, hid:2 * hid], c[:b], out=cn)
-        cn += a[:, :hid] * a[:, 2 * hid:3 * hid]
-        c[:b] = cn
-        if w_hr is None:
+    with np.errstate(over='ignore'):  # exp overflows to inf for saturated gates: 1 / (1 + inf) = 0 is right
+        for off, b in steps:
+            a = acts[off:off + b]
+            np.matmul(h[:b], w_t, out=a)
+            a += xs[off:off + b]
+            _sigmoid_of_exp(a)
+            g = a[:, 2 * hid:3 * hid]
+            g *= 2
+            g -= 1
+            cn = cs[off:off + b]
+            np.multiply(a[:, hid:2 * hid], c[:b], out=cn)
+            cn += a[:, :hid] * g
+            c[:b] = cn
+            tc = tcs[off:off + b]
+            np.multiply(cn, -2, out=tc)
+            _sigmoid_of_exp(tc)
+            tc *= 2
+            tc -= 1
             hn = out[off:off + b]
-            np.multiply(a[:, 3 * hid:], np.tanh(cn), out=hn)
-        else:
-            hn = out[off:off + b]
-            np.matmul(a[:, 3 * hid:] * np.tanh(cn), w_hr.T, out=hn)
-        h[:b] = hn
-    return out, h, c, acts, cs
+            if w_hr is None:
+                np.multiply(a[:, 3 * hid:], tc, out=hn)
+            else:
+                np.matmul(a[:, 3 * hid:] * tc, w_hr.T, out=hn)
+            h[:b] = hn
+    return out, h, c, acts, cs, tcs
+
+
+def _sigmoid_of_exp(a) -> None:
+    """In place: ``a <- 1 / (1 + exp(a))`` (the sigmoid of ``-a``)."""
+    np.exp(a, out=a)
+    a += 1
+    np.reciprocal(a, out=a)
 
 
 @_lstm_layer.vjp
-def _(grad, xg, w_hh, h0, c0, w_hr, batch_sizes, reverse, out, acts, cs, needs_input_grad):
+def _(grad, xg, w_hh, h0, c0, w_hr, batch_sizes, reverse, out, acts, cs, tcs, needs_input_grad):
     if grad_mode.is_grad_enabled():
         return _exact_vjp(_lstm_ref, grad, (xg, w_hh, h0, c0, w_hr), batch_sizes, reverse)
     g_out, g_h, g_c = (g._data for g in grad)
-    a_all, c_all, y = acts._data, cs._data, out[0]._data
+    a_all, c_all, tc, y = acts._data, cs._data, tcs._data, out[0]._data
     wh = w_hh._data
     hid = wh.shape[0] // 4
     n_b = batch_sizes[0]
     steps, prev = _layout(batch_sizes, reverse)
-    tc = np.tanh(c_all)
     o_all = a_all[:, 3 * hid:]
     # Whole-sequence factors: d(gate)/d(pre-activation), and d(h)/d(c) through o * tanh(c).
     deriv = a_all * (1 - a_all)
@@ -204,36 +216,39 @@ def _gru_layer(xg, w_hh, b_hh, h0, batch_sizes, reverse):
     steps, _ = _layout(batch_sizes, reverse)
     hid = w_hh.shape[1]
     h = _state0(h0, batch_sizes[0], hid, xg)
-    # r and z are sigmoids: pre-scale their columns by 1/2 and use (tanh(x / 2) + 1) / 2.
+    # sigmoid(x) = 1 / (1 + exp(-x)) and tanh(x) = 2 sigmoid(2x) - 1: the r and z rows of W_hh (and b_hh, xg)
+    # are negated once, so each step's gates need one exp.
     xp = xp_of(xg)
-    s = xp.full(3 * hid, 0.5, xg.dtype)
-    s[2 * hid:] = 1
+    s = xp.ones(3 * hid, xg.dtype)
+    s[:2 * hid] = -1
     w_t = (w_hh * s[:, None]).T
     bs = None if b_hh is None else b_hh * s
-    xs = xg[:, :2 * hid] * 0.5
+    xs = -xg[:, :2 * hid]
     acts = np.empty_like(xg)
     hn_all = xp.empty((xg.shape[0], hid), xg.dtype)
     out = xp.empty((xg.shape[0], hid), xg.dtype)
-    for off, b in steps:
-        hg = h[:b] @ w_t
-        if bs is not None:
-            hg += bs
-        a = acts[off:off + b]
-        rz = a[:, :2 * hid]
-        np.add(hg[:, :2 * hid], xs[off:off + b], out=rz)
-        np.tanh(rz, out=rz)
-        rz *= 0.5
-        rz += 0.5
-        hn_all[off:off + b] = hg[:, 2 * hid:]
-        n = a[:, 2 * hid:]
-        np.multiply(a[:, :hid], hg[:, 2 * hid:], out=n)
-        n += xg[off:off + b, 2 * hid:]
-        np.tanh(n, out=n)
-        hb = out[off:off + b]
-        np.subtract(h[:b], n, out=hb)  # h' = n + z * (h - n)
-        hb *= a[:, hid:2 * hid]
-        hb += n
-        h[:b] = hb
+    with np.errstate(over='ignore'):  # exp overflows to inf for saturated gates: 1 / (1 + inf) = 0 is right
+        for off, b in steps:
+            hg = h[:b] @ w_t
+            if bs is not None:
+                hg += bs
+            a = acts[off:off + b]
+            rz = a[:, :2 * hid]
+            np.add(hg[:, :2 * hid], xs[off:off + b], out=rz)
+            _sigmoid_of_exp(rz)
+            hn_all[off:off + b] = hg[:, 2 * hid:]
+            n = a[:, 2 * hid:]
+            np.multiply(a[:, :hid], hg[:, 2 * hid:], out=n)
+            n += xg[off:off + b, 2 * hid:]
+            n *= -2
+            _sigmoid_of_exp(n)
+            n *= 2
+            n -= 1
+            hb = out[off:off + b]
+            np.subtract(h[:b], n, out=hb)  # h' = n + z * (h - n)
+            hb *= a[:, hid:2 * hid]
+            hb += n
+            h[:b] = hb
     return out, h, acts, hn_all
 
 
