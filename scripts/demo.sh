@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/pip install -q -e .
-exec .venv/bin/python examples/logistic_regression.py "$@"
+.venv/bin/pip install -q -e ".[demo]"
+exec .venv/bin/python examples/demo.py "$@"
