@@ -11,6 +11,7 @@ import numpy as np
 
 from . import _dtype as D
 from ._device import CPU, device as Device, to_device
+from ._layout import strided
 from .autograd import grad_mode
 
 _new = object.__new__
@@ -110,8 +111,35 @@ class Tensor:
         return False
 
     @property
+    def is_nested(self) -> bool:
+        return False
+
+    @property
+    def is_mps(self) -> bool:
+        return False
+
+    @property
+    def is_xpu(self) -> bool:
+        return False
+
+    @property
     def layout(self):
-        return 'torch.strided'
+        return strided
+
+    def to_dense(self, dtype=None, *, masked_grad=None) -> 'Tensor':
+        """This tensor (already dense), cast to ``dtype`` when given."""
+        return self if dtype is None else self.to(dtype)
+
+    def is_pinned(self, device=None) -> bool:
+        return False
+
+    def pin_memory(self, device=None) -> 'Tensor':
+        """A copy in page-locked host memory; ember has no such memory, so a plain copy (needs a GPU, as PyTorch's
+        does)."""
+        from .cuda import is_available
+        if not is_available():
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        return self.clone()
 
     @property
     def ndim(self) -> int:

@@ -96,6 +96,7 @@ def type_(self: Tensor, dtype=None, non_blocking: bool = False, **kwargs):
     if dtype is None:
         prefix = 'torch.cuda.' if self._device.type == 'cuda' else 'torch.'
         return f"{prefix}{self.dtype._legacy}Tensor"
+    dtype = getattr(dtype, '_torch_name', dtype)  # a legacy type such as ember.FloatTensor
     if isinstance(dtype, str) and dtype in _LEGACY_NAMES:
         dtype = _LEGACY_NAMES[dtype]
     elif isinstance(dtype, str) and dtype.replace('.cuda', '') in _LEGACY_NAMES:

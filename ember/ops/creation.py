@@ -515,13 +515,30 @@ def legacy_new(cls, args, device, dtype) -> Tensor:
     return t
 
 
-def _legacy_type(name: str, dt: D.dtype):
-    def new(*args, device=None):
-        return legacy_new(Tensor, args, device, dt)
-    new.__name__ = name
-    new.__qualname__ = name
-    new.__doc__ = f"Legacy constructor: a {dt.name} tensor from data or sizes (``torch.{name}``)."
-    return new
+class _TensorType(type):
+    """The type of the legacy tensor types (``torch.FloatTensor``, ``torch.cuda.LongTensor``...): calling one builds a
+    tensor of its dtype on its device type, and ``isinstance`` checks a tensor's dtype and device type."""
+
+    def __call__(cls, *args, device=None):
+        if cls._device_type == 'cuda':
+            from ..cuda import is_available
+            if not is_available():
+                raise TypeError(f"type {cls._torch_name} not available. Torch not compiled with CUDA enabled.")
+            device = device if device is not None else 'cuda'
+        return legacy_new(Tensor, args, device, cls.dtype)
+
+    def __instancecheck__(cls, obj) -> bool:
+        return isinstance(obj, Tensor) and obj.dtype is cls.dtype and obj._device.type == cls._device_type
+
+    def __repr__(cls) -> str:
+        return f"<class '{cls._torch_name}'>"
+
+
+def _legacy_type(name: str, dt: D.dtype, device_type: str = 'cpu') -> _TensorType:
+    prefix = 'torch.' if device_type == 'cpu' else f'torch.{device_type}.'
+    return _TensorType(name, (), {
+        'dtype': dt, '_device_type': device_type, '_torch_name': prefix + name, '__module__': 'ember',
+        '__doc__': f"Legacy constructor: a {dt.name} tensor from data or sizes (``{prefix}{name}``)."})
 
 
 FloatTensor = _legacy_type('FloatTensor', D.float32)
@@ -537,6 +554,11 @@ BoolTensor = _legacy_type('BoolTensor', D.bool_)
 
 
 # ------------------------------------------------------------------------------------------- Tensor.new_*
+
+def new(self: Tensor, *args, device=None) -> Tensor:
+    """Legacy constructor with this tensor's dtype and device: from data when given a sequence, else sizes."""
+    return legacy_new(Tensor, args, device if device is not None else self.device, self.dtype)
+
 
 def new_tensor(self: Tensor, data, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A tensor copied from ``data`` with this tensor's dtype and device unless given."""
@@ -592,7 +614,7 @@ def zero_(self: Tensor) -> Tensor:
     return fill_(self, 0)
 
 
-bind_methods({'new_tensor': new_tensor, 'new_zeros': new_zeros, 'new_ones': new_ones, 'new_empty': new_empty,
+bind_methods({'new': new, 'new_tensor': new_tensor, 'new_zeros': new_zeros, 'new_ones': new_ones, 'new_empty': new_empty,
               'new_full': new_full, 'fill_': fill_, 'zero_': zero_})
 
 __all__ = ['tensor', 'as_tensor', 'asarray', 'from_numpy', 'from_dlpack', 'zeros', 'ones', 'empty', 'full',

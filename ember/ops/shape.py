@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from .._tensor import Tensor, Size, bind_methods, wrap_dim
+from ..backend import xp_of
 from ._primitive import Primitive, primitive, _mark_view
 
 _wrap = Tensor._wrap
@@ -983,6 +984,92 @@ def dsplit(input: Tensor, indices_or_sections) -> tuple:
     return _split_dims(input, indices_or_sections, 2, 'dsplit')
 
 
+# ------------------------------------------------------------------------------------- in-place shape changes
+def _become_view(x: Tensor, res: Tensor) -> Tensor:
+    """Make ``x`` itself the view ``res`` of its old self: same memory, new shape, res's history."""
+    from ._primitive import check_inplace
+    check_inplace(x)
+    x._data = res._data
+    if res.grad_fn is not None:
+        x.grad_fn, x._out_nr = res.grad_fn, res._out_nr
+    x._version_ctr.value += 1
+    return x
+
+
+def unsqueeze_(self: Tensor, dim: int) -> Tensor:
+    """Insert a dimension of size one at ``dim``, in place."""
+    return _become_view(self, unsqueeze(self, dim))
+
+
+def squeeze_(self: Tensor, dim=None) -> Tensor:
+    """Remove dimensions of size one (all, or those in ``dim``), in place."""
+    return _become_view(self, _squeeze(self, dim))
+
+
+def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
+    """Swap dimensions ``dim0`` and ``dim1``, in place."""
+    return _become_view(self, transpose(self, dim0, dim1))
+
+
+def t_(self: Tensor) -> Tensor:
+    """``t()`` in place."""
+    return _become_view(self, t(self))
+
+
+def _storage_tail(arr) -> tuple:
+    """The memory from ``arr``'s first element to the end of its root allocation, as (root, offset, length)."""
+    root = arr
+    while isinstance(root.base, type(arr)):
+        root = root.base
+    if not root.flags.c_contiguous:
+        return None, 0, 0
+    offset = (arr.__array_interface__['data'][0] - root.__array_interface__['data'][0]) // arr.itemsize \
+        if arr.size and root.size else 0
+    return root, offset, root.size - offset
+
+
+def resize_(self: Tensor, *sizes, memory_format=None) -> Tensor:
+    """Give this tensor the shape ``sizes`` over its storage (elements in storage order); grow the storage, keeping
+    its contents, when it is too small (new elements are uninitialised)."""
+    shape = _shape_arg(sizes, 'resize_')
+    if any(s < 0 for s in shape):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {_shape_str(shape)}")
+    if self._requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    n = int(np.prod(shape, dtype=np.int64))
+    arr = self._data
+    root, offset, avail = _storage_tail(arr) if isinstance(arr, np.ndarray) else (None, 0, 0)
+    if root is not None and n <= avail:
+        self._data = root.reshape(-1)[offset:offset + n].reshape(shape)
+    else:
+        flat = arr.reshape(-1)
+        data = xp_of(arr).zeros(max(n, flat.size), dtype=arr.dtype)
+        data[:flat.size] = flat
+        self._data = data[:n].reshape(shape)
+    self._version_ctr.value += 1
+    return self
+
+
+def resize_as_(self: Tensor, the_template: Tensor, memory_format=None) -> Tensor:
+    """``resize_`` to the shape of ``the_template``."""
+    return resize_(self, the_template._data.shape)
+
+
+def resize(self: Tensor, *sizes) -> Tensor:
+    """Deprecated out-of-place ``resize_``: a new tensor over the same storage (with autograd, only a reshape)."""
+    warnings.warn("non-inplace resize is deprecated")
+    shape = _shape_arg(sizes, 'resize')
+    if self._requires_grad:
+        n = int(np.prod(shape, dtype=np.int64))
+        if n != self._data.size:
+            raise RuntimeError(f"requested resize to {'x'.join(map(str, shape))} ({n} elements in total), but the "
+                               f"given tensor has a size of {'x'.join(map(str, self._data.shape))} "
+                               f"({self._data.size} elements). autograd's resize can only change the shape of a "
+                               f"given tensor, while preserving the number of elements. ")
+        return reshape(self, shape)
+    return resize_(_wrap(self._data, dtype=self.dtype), shape)
+
+
 bind_methods({
     'view': view, 'reshape': reshape, 'view_as': view_as, 'reshape_as': reshape_as, 'ravel': ravel,
     'flatten': flatten, 'unflatten': unflatten, 'expand': expand, 'expand_as': expand_as,
@@ -991,7 +1078,9 @@ bind_methods({
     'unsqueeze': unsqueeze, 'squeeze': squeeze, 'narrow': narrow, 'select': select, 'diagonal': diagonal,
     'diag_embed': diag_embed, 'unfold': unfold, 'as_strided': as_strided, 'split': split,
     'split_with_sizes': split_with_sizes, 'chunk': chunk, 'unbind': unbind, 'tensor_split': tensor_split,
-    'hsplit': hsplit, 'vsplit': vsplit, 'dsplit': dsplit,
+    'hsplit': hsplit, 'vsplit': vsplit, 'dsplit': dsplit, 'unsqueeze_': unsqueeze_, 'squeeze_': squeeze_,
+    'transpose_': transpose_, 'swapaxes_': transpose_, 'swapdims_': transpose_, 't_': t_, 'resize_': resize_,
+    'resize_as_': resize_as_, 'resize': resize,
     'T': property(_T), 'mT': property(_mT), 'mH': property(_mH), 'H': property(_H),
 })
 

@@ -7,7 +7,7 @@ from ...ops.creation import empty
 from .. import init
 from ..functional import attention as A
 from ..parameter import Parameter
-from .linear import Linear
+from .linear import NonDynamicallyQuantizableLinear
 from .module import Module
 
 
@@ -58,7 +58,7 @@ class MultiheadAttention(Module):
             self.in_proj_bias = Parameter(empty(3 * embed_dim, **fk))
         else:
             self.register_parameter('in_proj_bias', None)
-        self.out_proj = Linear(embed_dim, embed_dim, bias=bias, **fk)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, **fk)
         if add_bias_kv:
             self.bias_k = Parameter(empty((1, 1, embed_dim), **fk))
             self.bias_v = Parameter(empty((1, 1, embed_dim), **fk))

@@ -54,6 +54,10 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
+class NonDynamicallyQuantizableLinear(Linear):
+    """A Linear that quantization tools leave alone (``MultiheadAttention.out_proj`` is one); otherwise Linear."""
+
+
 class LazyLinear(Linear):
     """A Linear whose ``in_features`` is inferred from the first input."""
 

@@ -459,6 +459,10 @@ class Module:
     def cuda(self, device=None) -> 'Module':
         return self._apply(lambda t: t.cuda(device))
 
+    def compile(self, *args, **kwargs) -> None:
+        """Compile ``forward`` in place; ember has no compiler (see ``ember.compile``), so nothing changes."""
+        return None
+
     def to_empty(self, *, device=None, recurse: bool = True) -> 'Module':
         from ...ops.creation import empty_like
         return self._apply(lambda t: empty_like(t, device=device), recurse)

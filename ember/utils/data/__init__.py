@@ -6,6 +6,7 @@ from .sampler import (Sampler, SequentialSampler, RandomSampler, SubsetRandomSam
 from .dataloader import DataLoader
 from ._collate import default_collate, default_convert
 from ._worker import get_worker_info, WorkerInfo
+from . import distributed  # noqa: F401,E402
 
 __all__ = ['Dataset', 'IterableDataset', 'TensorDataset', 'StackDataset', 'ConcatDataset', 'ChainDataset', 'Subset',
            'random_split', 'Sampler', 'SequentialSampler', 'RandomSampler', 'SubsetRandomSampler',
