@@ -38,7 +38,7 @@ def _swapped(module, replacements: dict, tie_weights: bool, strict: bool):
                 parts.append(f"Unexpected key(s): {', '.join(map(repr, unexpected))}.")
             if missing:
                 parts.append(f"Missing key(s): {', '.join(map(repr, missing))}.")
-            raise RuntimeError("Error(s) in reparametrizing for " + type(module).__name__ + ":\n\t" + "\n\t".join(parts))
+            raise RuntimeError(f"Error(s) in reparametrizing for {type(module).__name__}:\n\t" + "\n\t".join(parts))
     if tie_weights:
         # A replaced tensor also replaces every other name bound to the same original tensor.
         by_id = {id(originals[n]): v for n, v in replacements.items() if n in originals and originals[n] is not None}
