@@ -1,7 +1,9 @@
 """ember: PyTorch's public Python API on NumPy (CPU) and CuPy (GPU). ``import ember as torch``."""
 from __future__ import annotations
 
-__version__ = '0.1.0'
+# PyTorch's API version that ember follows, with ember's own release as the local label (programs compare
+# torch.__version__ against PyTorch releases).
+__version__ = '2.13.0+ember.0.1.0'
 
 from ._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, uint16, uint32, uint64, float16,
                      bfloat16, float32, float64, complex64, complex128, get_default_dtype, set_default_dtype,

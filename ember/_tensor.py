@@ -421,7 +421,12 @@ class Tensor:
     def __dlpack__(self, stream=None, **kwargs):
         if self._requires_grad:
             raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
-        return self._data.__dlpack__(**({'stream': stream} if stream is not None else {}), **kwargs)
+        arr = self._data
+        if self.dtype is D.bfloat16:
+            # NumPy's DLPack export cannot express bfloat16: hand out the same bits as uint16 (zero-copy); the
+            # consumer views them back, e.g. ``torch.from_dlpack(t).view(torch.bfloat16)``.
+            arr = arr.view(np.uint16)
+        return arr.__dlpack__(**({'stream': stream} if stream is not None else {}), **kwargs)
 
     def __dlpack_device__(self):
         return self._data.__dlpack_device__()

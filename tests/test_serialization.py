@@ -498,3 +498,14 @@ def test_bfloat16_through_dlpack_is_reinterpreted_without_copies():
     assert e.dtype is ember.bfloat16 and e.data_ptr() == t.data_ptr() and e.tolist() == [1.5, -2.0, 3.25]
     e.mul_(2)
     assert t.tolist() == [3.0, -4.0, 6.5]
+
+
+@needs_torch
+def test_bfloat16_dlpack_export_to_torch_is_zero_copy():
+    e = ember.tensor([1.5, -2.25, 3.0], dtype=ember.bfloat16)
+    t = torch.from_dlpack(e)
+    assert t.dtype == torch.uint16  # DLPack from NumPy cannot say bfloat16: the bits travel as uint16
+    tb = t.view(torch.bfloat16)
+    assert tb.tolist() == [1.5, -2.25, 3.0]
+    tb[0] = 7
+    assert e[0].item() == 7.0
