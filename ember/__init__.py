@@ -63,6 +63,7 @@ from ._layout import layout, memory_format, strided, sparse_coo, contiguous_form
 from ._aliases import *  # noqa: E402,F401,F403
 from .amp import autocast  # noqa: E402
 from . import (accelerator, amp, backends, compiler, cpu, func, jit, multiprocessing, version, xpu)  # noqa: E402,F401
+vmap = func.vmap
 import builtins as _builtins  # noqa: E402
 import math as _math  # noqa: E402
 
