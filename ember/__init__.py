@@ -33,6 +33,7 @@ from .ops.random import *  # noqa: F401,F403
 from .random import *  # noqa: F401,F403
 from . import cuda, linalg, special, testing, return_types  # noqa: E402
 from . import nn, optim, utils  # noqa: E402
+from . import distributions  # noqa: E402,F401
 
 
 def is_tensor(obj) -> bool:
