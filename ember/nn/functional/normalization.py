@@ -2,9 +2,11 @@
 
 batch, instance, layer and group norm share one fused primitive, ``_standardize``: it computes the mean and
 the (biased) variance over some axes once, normalises, and applies the affine weight and bias, all in a few
-array passes. Its backward is the closed form of the standardisation's vector-Jacobian product, written in
-ember ops. When that backward is itself being differentiated (``create_graph=True``) it recomputes the
-statistics from the input with ember ops, so that second derivatives see their dependence on the input.
+array passes, and saves the normalised input and the inverse standard deviation. Its backward is the closed
+form of the standardisation's vector-Jacobian product: on arrays from the saved values (a handful of passes)
+for an ordinary backward, and in ember ops when that backward is itself being differentiated
+(``create_graph=True``), recomputing the statistics from the input so that second derivatives see their
+dependence on it.
 """
 from __future__ import annotations
 
@@ -18,53 +20,115 @@ from ...autograd import grad_mode
 from ...ops._primitive import primitive
 from ...ops.reduction import mean as _mean, sum_to_size
 
+_wrap = Tensor._wrap
+
 
 def _shape_str(shape) -> str:
     return '[' + ', '.join(map(str, shape)) + ']'
 
 
+_LETTERS = 'abcdefghijklmnopqrstuvwxyz'
+
+
+def _layout(ndim: int, axes: tuple, wshape: tuple):
+    """einsum subscripts of the data and of the per-statistic result, the weight's shape padded to ``ndim``,
+    and whether the weight is constant over the normalised axes (so it folds into the per-statistic scale)."""
+    sub = _LETTERS[:ndim]
+    ssub = ''.join(sub[i] for i in range(ndim) if i not in axes)
+    wfull = (1,) * (ndim - len(wshape)) + tuple(wshape)
+    return sub, ssub, wfull, all(wfull[i] == 1 for i in axes)
+
+
+def _standardize_grads(g, xhat, invstd, weight, axes, wshape, need_x, need_w, need_b):
+    """First-order gradients of ``xhat * weight + bias`` on arrays: the closed form
+    dx = invstd * (g' - mean(g') - xhat * mean(g' * xhat)) with g' = g * weight, each sum over the data once."""
+    g = g.astype(xhat.dtype, copy=False)
+    if not xhat.size:
+        return (np.zeros_like(xhat) if need_x else None, np.zeros(wshape, xhat.dtype) if need_w else None,
+                np.zeros(wshape, xhat.dtype) if need_b else None)
+    sub, ssub, wfull, fold = _layout(xhat.ndim, axes, wshape)
+    stat = invstd.shape
+    m = xhat.size // invstd.size if invstd.size else 0
+    w = None if weight is None else weight.reshape(wshape).astype(xhat.dtype, copy=False)
+    waxes = tuple(i for i in range(xhat.ndim) if wfull[i] == 1)
+    gx = gw = gb = None
+    if fold:
+        # The weight is one number per statistic: sums of g and g * xhat per statistic give everything.
+        gxs = np.einsum(f'{sub},{sub}->{ssub}', g, xhat).reshape(stat)
+        gs = g.sum(axes, keepdims=True) if need_x or need_b else None
+        rest = tuple(i for i in waxes if i not in axes)
+        if need_w:
+            gw = gxs.sum(rest, keepdims=True) if rest else gxs
+        if need_b:
+            gb = gs.sum(rest, keepdims=True) if rest else gs
+        if need_x:
+            scale = invstd if w is None else invstd * w
+            gx = np.multiply(g, scale)
+            c1, c2 = gs * (scale / m), gxs * (scale / m)
+    else:
+        if need_w:
+            gw = np.einsum(f'{sub},{sub}->{"".join(sub[i] for i in range(xhat.ndim) if wfull[i] != 1)}', g, xhat)
+        if need_b:
+            gb = g.sum(waxes)
+        if need_x:
+            gx = g * w if w is not None else g.copy()
+            c1 = gx.sum(axes, keepdims=True)
+            c2 = np.einsum(f'{sub},{sub}->{ssub}', gx, xhat).reshape(stat)
+            gx *= invstd
+            c1 *= invstd / m
+            c2 *= invstd / m
+    if need_x:
+        t = np.multiply(xhat, c2)
+        t += c1
+        gx -= t
+    return gx, gw, gb
+
+
 def _make_standardize(backward_name: str):
-    @primitive(n_out=3, nondiff_outputs=(1, 2), aux=('smean', 'svar'), backward_name=backward_name)
+    @primitive(n_out=3, nondiff_outputs=(1, 2), aux=('xhat', 'invstd'), backward_name=backward_name)
     def op(x, weight, bias, axes, wshape, eps):
         xf = x.astype(np.float32) if x.dtype.itemsize < 4 else x  # half types: statistics in float32
+        sub, ssub, _, _ = _layout(x.ndim, axes, wshape)
         mu = xf.mean(axis=axes, keepdims=True)
-        xc = xf - mu
-        var = np.square(xc).mean(axis=axes, keepdims=True)
-        invstd = 1.0 / np.sqrt(var + eps)
-        if weight is not None and math.prod(np.broadcast_shapes(invstd.shape, wshape)) < xc.size:
-            # The weight folds into the per-group scale (batch norm): one pass over the data instead of two.
-            xc *= invstd * weight.reshape(wshape)
+        xhat = np.subtract(xf, mu)
+        m = xhat.size // mu.size if mu.size else 0
+        if m:
+            var = np.einsum(f'{sub},{sub}->{ssub}', xhat, xhat).reshape(mu.shape)
+            var /= m
         else:
-            xc *= invstd
-            if weight is not None:
-                xc *= weight.reshape(wshape)
-        if bias is not None:
-            xc += bias.reshape(wshape)
-        y = xc.astype(x.dtype, copy=False)
-        return y, mu, var, mu, var
+            var = np.square(xhat).mean(axis=axes, keepdims=True)
+        invstd = 1.0 / np.sqrt(var + eps)
+        xhat *= invstd
+        if weight is not None:
+            y = np.multiply(xhat, weight.reshape(wshape))
+            if bias is not None:
+                y += bias.reshape(wshape)
+        else:
+            y = xhat + bias.reshape(wshape) if bias is not None else xhat.copy()
+        return y.astype(x.dtype, copy=False), mu, var, xhat, invstd
 
     @op.vjp
-    def _(grads, x, weight, bias, axes, wshape, eps, smean, svar, needs_input_grad):
+    def _(grads, x, weight, bias, axes, wshape, eps, xhat, invstd, needs_input_grad):
         g = grads[0]
-        if grad_mode.state.enabled:
-            # Differentiating the backward: the statistics must be functions of x, not constants.
-            mu = x.mean(axes, keepdim=True)
-            xc = x - mu
-            invstd = ((xc * xc).mean(axes, keepdim=True) + eps).rsqrt()
-        else:
-            xc = x - smean
-            invstd = (svar + eps).rsqrt()
+        nw = weight is not None and needs_input_grad[1]
+        nb = bias is not None and needs_input_grad[1 + (weight is not None)]
+        if not grad_mode.state.enabled:
+            gx, gw, gb = _standardize_grads(g._data, xhat._data, invstd._data, None if weight is None else
+                                            weight._data, axes, wshape, needs_input_grad[0], nw, nb)
+            return (None if gx is None else _wrap(gx), None if gw is None else _wrap(gw.reshape(weight.shape)),
+                    None if gb is None else _wrap(gb.reshape(bias.shape)))
+        # Differentiating the backward: the statistics must be functions of x, not constants.
+        mu = x.mean(axes, keepdim=True)
+        xc = x - mu
+        invstd = ((xc * xc).mean(axes, keepdim=True) + eps).rsqrt()
         xhat = xc * invstd
-        k = 1
         gx = gw = gb = None
         if needs_input_grad[0]:
             gxhat = g * weight.reshape(wshape) if weight is not None else g
             gx = (gxhat - gxhat.mean(axes, keepdim=True) - xhat * (gxhat * xhat).mean(axes, keepdim=True)) * invstd
-        if weight is not None:
-            if needs_input_grad[k]:
-                gw = sum_to_size(g * xhat, wshape).reshape(weight.shape)
-            k += 1
-        if bias is not None and needs_input_grad[k]:
+        if nw:
+            gw = sum_to_size(g * xhat, wshape).reshape(weight.shape)
+        if nb:
             gb = sum_to_size(g, wshape).reshape(bias.shape)
         return gx, gw, gb
 
