@@ -122,7 +122,38 @@ class AccumulateGrad(Node):
         else:
             t._grad._data += g._data
             t._grad._version_ctr.value += 1
+        hooks = t.__dict__.get('_post_acc_hooks')
+        if hooks:
+            for hook in tuple(hooks.values()):
+                hook(t)
         return []
+
+
+# The active (pack_hook, unpack_hook) pairs, innermost last; empty is the common case and costs one check per save.
+_saved_hooks: list = []
+
+
+class saved_tensors_hooks:
+    """Within this context, every tensor an op saves for backward is stored as ``pack_hook(tensor)`` and
+    ``unpack_hook(packed)`` gives the tensor back when backward needs it."""
+
+    def __init__(self, pack_hook, unpack_hook):
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self):
+        _saved_hooks.append((self.pack_hook, self.unpack_hook))
+        return self
+
+    def __exit__(self, *exc):
+        _saved_hooks.pop()
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """Saved tensors are kept on the CPU and moved back to their device when backward unpacks them."""
+
+    def __init__(self, pin_memory: bool = False, device_type: str = 'cuda'):
+        super().__init__(lambda t: (t.device, t.cpu()), lambda packed: packed[1].to(packed[0]))
 
 
 def leaf_edge(t) -> tuple:

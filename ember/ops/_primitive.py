@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import weakref
 
 import numpy as np
 
@@ -29,7 +30,7 @@ from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.anomaly_mode import anomaly
-from ..autograd.graph import Node, leaf_edge
+from ..autograd.graph import AccumulateGrad, Node, leaf_edge, _saved_hooks
 
 _state = grad_mode.state
 _wrap = Tensor._wrap
@@ -43,11 +44,13 @@ class SavedTensor:
     __slots__ = ('tensor', 'version')
 
     def __init__(self, t: Tensor):
-        self.tensor = t
+        self.tensor = _Packed(t, True) if _saved_hooks else t
         self.version = t._version_ctr.value
 
     def unpack(self, node) -> Tensor:
         t = self.tensor
+        if type(t) is _Packed:
+            return t.unpack(self.version)
         if t._version_ctr.value != self.version:
             _raise_modified(t, t.grad_fn, self.version, t._version_ctr.value, t._out_nr)
         return t
@@ -60,19 +63,65 @@ class SavedOutput:
     __slots__ = ('data', 'dtype', 'ctr', 'version', 'nr', 'diff')
 
     def __init__(self, t: Tensor, nr: int):
+        if _saved_hooks:
+            self.data, self.dtype, self.ctr, self.version, self.nr = _Packed(t, False), t.dtype, t._version_ctr, \
+                t._version_ctr.value, nr
+            self.diff = t._requires_grad
+            return
         self.data, self.dtype, self.ctr, self.version, self.nr = t._data, t.dtype, t._version_ctr, t._version_ctr.value, nr
         self.diff = t._requires_grad  # non-differentiable outputs (indices) come back as plain tensors
 
     def unpack(self, node) -> Tensor:
+        data = self.data
+        if type(data) is _Packed:
+            data = data.run()._data
         if self.ctr.value != self.version:
-            t = _wrap(self.data, dtype=self.dtype)
+            t = _wrap(data, dtype=self.dtype)
             _raise_modified(t, node, self.version, self.ctr.value, output_nr=self.nr)
-        t = _wrap(self.data, dtype=self.dtype)
+        t = _wrap(data, dtype=self.dtype)
         t._version_ctr = self.ctr
         if self.diff:
             t._requires_grad = True
             t.grad_fn = node
             t._out_nr = self.nr
+        return t
+
+
+class _Packed:
+    """A saved tensor stored through the innermost ``saved_tensors_hooks``: packed when saved, unpacked (and, for
+    an input, tied back to its place in the graph, so double backward works) when backward needs it."""
+
+    __slots__ = ('unpack_hook', 'packed', 'ctr', 'dtype', 'edge')
+
+    def __init__(self, t: Tensor, keep_edge: bool):
+        pack, self.unpack_hook = _saved_hooks[-1]
+        self.ctr, self.dtype = t._version_ctr, t.dtype
+        # The node that made t (or its AccumulateGrad); outputs get their node back from SavedOutput instead.
+        self.edge = leaf_edge(t) if keep_edge and t._requires_grad else None
+        with grad_mode.no_grad():
+            self.packed = pack(t)
+
+    def run(self) -> Tensor:
+        r = self.unpack_hook(self.packed)
+        if not isinstance(r, Tensor):
+            raise TypeError(f"Output of saved tensor unpack_hook expected to be a Tensor but got result of type "
+                            f"{type(r).__name__}")
+        return r
+
+    def unpack(self, version: int) -> Tensor:
+        r = self.run()
+        if self.ctr.value != version:
+            _raise_modified(r, None, version, self.ctr.value)
+        if self.edge is None:
+            return r
+        t = _wrap(r._data, dtype=r.dtype)
+        t._version_ctr = self.ctr
+        t._requires_grad = True
+        fn, nr = self.edge
+        if type(fn) is AccumulateGrad:
+            t._accum = weakref.ref(fn)
+        else:
+            t.grad_fn, t._out_nr = fn, nr
         return t
 
 

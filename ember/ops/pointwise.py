@@ -750,6 +750,45 @@ imag.__doc__ = "The imaginary part of a complex tensor (a view)."
 imag.vjp(lambda grad: grad * 1j)
 
 
+def _view_as_real(input):
+    if input.dtype.kind != 'c':
+        raise RuntimeError("view_as_real is only supported for complex tensors")
+    part = np.float32 if input.dtype == np.complex64 else np.float64
+    # A new axis of size 1 is contiguous whatever the strides, so NumPy can reinterpret it as two parts.
+    return input[..., None].view(part)
+
+
+view_as_real = Primitive(_view_as_real, name='view_as_real', view=True)
+view_as_real.__doc__ = "A real view of a complex tensor, with a last dimension of size 2 (real and imaginary parts)."
+view_as_real.vjp(lambda grad: view_as_complex(grad.contiguous()))
+
+
+def _view_as_complex(input):
+    if input.dtype not in (np.float32, np.float64):
+        if input.dtype == np.float16:
+            raise RuntimeError("view_as_complex: ember has no complex32 (ComplexHalf) dtype to view a Half tensor as")
+        raise RuntimeError(f"view_as_complex is only supported for half, float and double tensors, but got a tensor "
+                           f"of scalar type: {D.from_numpy_dtype(input.dtype)._legacy}")
+    if input.ndim == 0 or input.shape[-1] != 2:
+        raise RuntimeError("Tensor must have a last dimension of size 2")
+    if input.strides[-1] != input.itemsize:
+        raise RuntimeError("Tensor must have a last dimension with stride 1")
+    if any(st % (2 * input.itemsize) for st in input.strides[:-1]):
+        raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
+    root = input
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if isinstance(input, np.ndarray) and (
+            input.__array_interface__['data'][0] - root.__array_interface__['data'][0]) % (2 * input.itemsize):
+        raise RuntimeError("Tensor must have a storage_offset divisible by 2")
+    return input.view(np.complex64 if input.dtype == np.float32 else np.complex128)[..., 0]
+
+
+view_as_complex = Primitive(_view_as_complex, name='view_as_complex', view=True)
+view_as_complex.__doc__ = "A complex view of a real tensor whose last dimension (of size 2) holds real and imaginary parts."
+view_as_complex.vjp(lambda grad: view_as_real(grad))
+
+
 def _conj(input):
     return np.conj(input) if input.dtype.kind == 'c' else input
 
@@ -860,4 +899,5 @@ __all__ = ['exp', 'exp2', 'expm1', 'log', 'log2', 'log10', 'log1p', 'sqrt', 'rsq
            'arcsinh', 'arccosh', 'arctanh', 'sigmoid', 'logit', 'relu', 'erf', 'erfc', 'erfinv', 'lgamma',
            'digamma', 'polygamma', 'sinc', 'floor', 'ceil', 'round', 'trunc', 'fix', 'frac', 'nan_to_num', 'isnan',
            'isinf', 'isposinf', 'isneginf', 'isfinite', 'isreal', 'signbit', 'sign', 'sgn', 'neg', 'negative',
-           'abs', 'absolute', 'angle', 'real', 'imag', 'conj', 'conj_physical']
+           'abs', 'absolute', 'angle', 'real', 'imag', 'conj', 'conj_physical', 'view_as_real',
+           'view_as_complex']
