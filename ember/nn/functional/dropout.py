@@ -23,17 +23,27 @@ _SELU_SAT = 1.7580993408473766
 @primitive(aux=('scale',), backward_name='NativeDropoutBackward0')
 def _dropout(x, p, feature, alpha):
     shape = x.shape[:2] + (1,) * (x.ndim - 2) if feature else x.shape
-    u = _host_like(_gen(None).random(shape, dtype=np.float32), x)
+    u = _gen(None).random(shape, dtype=np.float32)
     t = x.dtype.type
     keep = u >= p
     if not alpha:
-        scale = np.where(keep, t(1.0 / (1.0 - p)) if p < 1 else t(0), t(0))
+        # scale = keep / (1 - p), written into the uniform draw's buffer when the dtypes allow.
+        if u.dtype == x.dtype:
+            scale = np.multiply(keep, t(1.0 / (1.0 - p)), out=u)
+        else:
+            scale = keep.astype(x.dtype)
+            scale *= t(1.0 / (1.0 - p))
+        scale = _host_like(scale, x)
         return x * scale, scale
     # Dropped units go to the saturation value, then an affine map restores zero mean and unit variance.
     a = 1.0 / math.sqrt((_SELU_SAT ** 2 * p + 1) * (1 - p))
-    scale = np.where(keep, t(a), t(0))
-    shift = np.where(keep, t(_SELU_SAT * a * p), t(_SELU_SAT * a * (p - 1)))
-    return x * scale + shift, scale
+    scale = keep.astype(x.dtype)
+    shift = np.array([_SELU_SAT * a * (p - 1), _SELU_SAT * a * p], x.dtype).take(keep.view(np.uint8))
+    scale *= t(a)
+    scale, shift = _host_like(scale, x), _host_like(shift, x)
+    y = x * scale
+    y += shift
+    return y, scale
 
 
 @_dropout.vjp
