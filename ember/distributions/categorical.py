@@ -150,6 +150,3 @@ class OneHotCategorical(Distribution):
         values = ember.eye(n, dtype=self._categorical._param.dtype, device=self._categorical._param.device)
         values = values.view((n,) + (1,) * len(self.batch_shape) + (n,))
         return values.expand((n,) + tuple(self.batch_shape) + (n,)) if expand else values
-
-    def __repr__(self) -> str:
-        return repr(self._categorical).replace('Categorical', 'OneHotCategorical', 1)

@@ -10,8 +10,14 @@ from ember.nn.functional import softplus
 from .bernoulli import Bernoulli
 from .categorical import Categorical, OneHotCategorical
 from .distribution import Distribution
+from .exponential import Exponential
+from .gamma import Beta, Dirichlet, Gamma
+from .independent import Independent
+from .laplace import Laplace
 from .multivariate_normal import MultivariateNormal, _batch_mahalanobis
 from .normal import Normal
+from .poisson import Poisson
+from .utils import _sum_rightmost
 from .uniform import Uniform
 
 __all__ = ['kl_divergence', 'register_kl']
@@ -101,8 +107,8 @@ def _kl_uniform_uniform(p: Uniform, q: Uniform) -> Tensor:
 @register_kl(MultivariateNormal, MultivariateNormal)
 def _kl_mvn_mvn(p: MultivariateNormal, q: MultivariateNormal) -> Tensor:
     if p.event_shape != q.event_shape:
-        raise ValueError('KL-divergence between two Multivariate Normals with different event shapes cannot be '
-                         'computed')
+        raise ValueError('KL-divergence between two Multivariate Normals with                          different event shapes '
+                         'cannot be computed')
     n = p.event_shape[0]
     half_term1 = q._half_log_det() - p._half_log_det()
     Lq, Lp = q._unbroadcasted_scale_tril, p._unbroadcasted_scale_tril
@@ -111,3 +117,55 @@ def _kl_mvn_mvn(p: MultivariateNormal, q: MultivariateNormal) -> Tensor:
     term2 = term2.pow(2).flatten(-2).sum(-1)
     term3 = _batch_mahalanobis(Lq, q.loc - p.loc)
     return half_term1 + 0.5 * (term2 + term3 - n)
+
+
+@register_kl(Exponential, Exponential)
+def _kl_exponential_exponential(p: Exponential, q: Exponential) -> Tensor:
+    rate_ratio = q.rate / p.rate
+    return rate_ratio - 1 - rate_ratio.log()
+
+
+@register_kl(Laplace, Laplace)
+def _kl_laplace_laplace(p: Laplace, q: Laplace) -> Tensor:
+    scale_ratio = p.scale / q.scale
+    loc_abs_diff = (p.loc - q.loc).abs()
+    return -scale_ratio.log() + loc_abs_diff / q.scale + scale_ratio * ember.exp(-loc_abs_diff / p.scale) - 1
+
+
+@register_kl(Poisson, Poisson)
+def _kl_poisson_poisson(p: Poisson, q: Poisson) -> Tensor:
+    return p.rate * (p.rate.log() - q.rate.log()) - (p.rate - q.rate)
+
+
+@register_kl(Gamma, Gamma)
+def _kl_gamma_gamma(p: Gamma, q: Gamma) -> Tensor:
+    a, b, c, d = p.concentration, p.rate, q.concentration, q.rate
+    return (c * (b / d).log() + ember.lgamma(c) - ember.lgamma(a) + (a - c) * ember.digamma(a)
+            + (d - b) * (a / b))
+
+
+@register_kl(Beta, Beta)
+def _kl_beta_beta(p: Beta, q: Beta) -> Tensor:
+    a1, b1, a2, b2 = p.concentration1, p.concentration0, q.concentration1, q.concentration0
+    t1 = ember.lgamma(a2) + ember.lgamma(b2) + ember.lgamma(a1 + b1)
+    t2 = ember.lgamma(a1) + ember.lgamma(b1) + ember.lgamma(a2 + b2)
+    t3 = (a1 - a2) * ember.digamma(a1) + (b1 - b2) * ember.digamma(b1)
+    return t1 - t2 + t3 + (a2 + b2 - a1 - b1) * ember.digamma(a1 + b1)
+
+
+@register_kl(Dirichlet, Dirichlet)
+def _kl_dirichlet_dirichlet(p: Dirichlet, q: Dirichlet) -> Tensor:
+    sum_p = p.concentration.sum(-1)
+    sum_q = q.concentration.sum(-1)
+    t1 = ember.lgamma(sum_p) - ember.lgamma(sum_q)
+    t2 = (ember.lgamma(p.concentration) - ember.lgamma(q.concentration)).sum(-1)
+    t3 = p.concentration - q.concentration
+    t4 = ember.digamma(p.concentration) - ember.digamma(sum_p).unsqueeze(-1)
+    return t1 - t2 + (t3 * t4).sum(-1)
+
+
+@register_kl(Independent, Independent)
+def _kl_independent_independent(p: Independent, q: Independent) -> Tensor:
+    if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:
+        raise NotImplementedError
+    return _sum_rightmost(kl_divergence(p.base_dist, q.base_dist), p.reinterpreted_batch_ndims)

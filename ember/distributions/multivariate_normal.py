@@ -23,7 +23,7 @@ def _batch_mahalanobis(L: Tensor, x: Tensor) -> Tensor:
 
 def _check_matrix(name: str, m: Tensor) -> None:
     if m.dim() < 2:
-        raise ValueError(f"{name} matrix must be at least two-dimensional, with optional leading batch dimensions")
+        raise ValueError(f"{name} must be at least two-dimensional, with optional leading batch dimensions")
 
 
 class MultivariateNormal(Distribution):
@@ -41,7 +41,7 @@ class MultivariateNormal(Distribution):
         if (covariance_matrix is not None) + (scale_tril is not None) + (precision_matrix is not None) != 1:
             raise ValueError('Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.')
         if scale_tril is not None:
-            _check_matrix('scale_tril', scale_tril)
+            _check_matrix('scale_tril matrix', scale_tril)
             batch = ember.broadcast_shapes(scale_tril.shape[:-2], loc.shape[:-1])
             self.scale_tril = scale_tril.expand(batch + (-1, -1))
             self._unbroadcasted_scale_tril = scale_tril

@@ -15,16 +15,16 @@ __all__ = ['Uniform']
 
 class Uniform(Distribution):
     """Uniform distribution on the half-open interval ``[low, high)``."""
-    arg_constraints = {'low': constraints.dependent(is_discrete=False, event_dim=0),
-                       'high': constraints.dependent(is_discrete=False, event_dim=0)}
     has_rsample = True
 
     def __init__(self, low, high, validate_args: bool | None = None):
         self.low, self.high = broadcast_all(low, high)
         batch = Size() if isinstance(low, Number) and isinstance(high, Number) else self.low.size()
         super().__init__(batch, validate_args=validate_args)
-        if self._validate_args and not bool(ember.lt(self.low, self.high).all()):
-            raise ValueError('Uniform is not defined when low>= high')
+
+    @property
+    def arg_constraints(self) -> dict:
+        return {'low': constraints.less_than(self.high), 'high': constraints.greater_than(self.low)}
 
     @constraints.dependent_property(is_discrete=False, event_dim=0)
     def support(self):
