@@ -771,6 +771,8 @@ def _view_as_complex(input):
                            f"of scalar type: {D.from_numpy_dtype(input.dtype)._legacy}")
     if input.ndim == 0 or input.shape[-1] != 2:
         raise RuntimeError("Tensor must have a last dimension of size 2")
+    if not input.size:
+        return input[..., 0].astype(np.complex64 if input.dtype == np.float32 else np.complex128)
     if input.strides[-1] != input.itemsize:
         raise RuntimeError("Tensor must have a last dimension with stride 1")
     if any(st % (2 * input.itemsize) for st in input.strides[:-1]):
