@@ -63,13 +63,10 @@ class SavedOutput:
     __slots__ = ('data', 'dtype', 'ctr', 'version', 'nr', 'diff')
 
     def __init__(self, t: Tensor, nr: int):
-        if _saved_hooks:
-            self.data, self.dtype, self.ctr, self.version, self.nr = _Packed(t, False), t.dtype, t._version_ctr, \
-                t._version_ctr.value, nr
-            self.diff = t._requires_grad
-            return
         self.data, self.dtype, self.ctr, self.version, self.nr = t._data, t.dtype, t._version_ctr, t._version_ctr.value, nr
         self.diff = t._requires_grad  # non-differentiable outputs (indices) come back as plain tensors
+        if _saved_hooks:
+            self.data = _Packed(t, False)
 
     def unpack(self, node) -> Tensor:
         data = self.data

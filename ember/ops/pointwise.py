@@ -787,7 +787,8 @@ def _view_as_complex(input):
 
 
 view_as_complex = Primitive(_view_as_complex, name='view_as_complex', view=True)
-view_as_complex.__doc__ = "A complex view of a real tensor whose last dimension (of size 2) holds real and imaginary parts."
+view_as_complex.__doc__ = "A complex view of a real tensor whose last dimension (of size 2) holds the real and " \
+    "imaginary parts."
 view_as_complex.vjp(lambda grad: view_as_real(grad))
 
 
