@@ -458,3 +458,17 @@ def test_post_accumulate_grad_hook_optimizer_in_backward():
     (w * w).sum().backward()
     np.testing.assert_allclose(w.detach().numpy(), [0.8, 1.6])
     assert w.grad is None
+
+
+def test_transforms_stay_differentiable_for_closed_over_tensors(rng):
+    x, w = rng.standard_normal(3), rng.standard_normal(3)
+
+    def run(L, x, w):
+        w = w.requires_grad_()
+        g = L.func.grad(lambda a: (a * w).sin().sum())(x)
+        j = L.func.jacrev(lambda a: a * w)(x)
+        _, t = L.func.jvp(lambda a: (a * w).exp(), (x,), (L.ones_like(x),))
+        plain = L.func.grad(lambda a: (a * a).sum())(x)
+        assert g.requires_grad and j.requires_grad and t.requires_grad and not plain.requires_grad
+        return L.autograd.grad((g.sum(), j.sum(), t.sum()), w)
+    same(run, x, w)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from .. import autograd as _ag
 from .._tensor import Tensor
 from ..autograd import grad_mode as _gm
+from ..autograd.graph import AccumulateGrad
 from .functional_call import functional_call
 
 __all__ = ['vmap', 'grad', 'grad_and_value', 'vjp', 'jvp', 'jacrev', 'jacfwd', 'hessian', 'functional_call']
@@ -111,6 +112,31 @@ def _wants_graph(trees) -> bool:
     return any(isinstance(x, Tensor) and x._requires_grad for x in leaves)
 
 
+def _reaches_outside(outs, inputs) -> bool:
+    """Whether the graph of ``outs`` reaches a leaf requiring grad other than this level's ``inputs`` (a tensor
+    the function closes over): then the result must stay differentiable for the caller, as in PyTorch."""
+    own = {id(x) for x in inputs}
+    stack, seen = [], set()
+    for o in outs:
+        if isinstance(o, Tensor) and o._requires_grad:
+            if o.grad_fn is None:
+                if id(o) not in own:
+                    return True
+            else:
+                stack.append(o.grad_fn)
+    while stack:
+        n = stack.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        if type(n) is AccumulateGrad:
+            if id(n.variable) not in own:
+                return True
+            continue
+        stack.extend(c for c, _ in n.next_functions if c is not None)
+    return False
+
+
 def _alias(x):
     """A tensor for this transform level to differentiate against: tied to ``x``'s graph when it has one."""
     if not isinstance(x, Tensor):
@@ -140,6 +166,7 @@ def grad_and_value(func, argnums=0, has_aux: bool = False):
     """A function returning ``(gradient, value)`` of the scalar ``func`` w.r.t. the arguments in ``argnums``."""
     def wrapper(*args, **kwargs):
         nums = _check_argnums(argnums, len(args))
+        outer = _gm.state.enabled
         create = _wants_graph(args)
         args = list(args)
         specs, inputs = [], []
@@ -157,6 +184,7 @@ def grad_and_value(func, argnums=0, has_aux: bool = False):
                     raise RuntimeError("grad_and_value(f)(*args): output of function f should be a tuple: "
                                        "(output, aux) if has_aux is True")
                 out, aux = out
+            create = create or (outer and _reaches_outside([out], inputs))
             if not isinstance(out, Tensor):
                 raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got {type(out)}")
             if out.dim() != 0:
@@ -206,6 +234,7 @@ def vjp(func, *primals, has_aux: bool = False):
         if not isinstance(o, Tensor):
             raise RuntimeError(f"vjp(f, *primals): Expected f to be a function that has non-empty output and only "
                                f"Tensor outputs, got {type(o)}")
+    create = create or (_gm.state.enabled and _reaches_outside(out_leaves, inputs))
 
     def vjp_fn(*cotangents):
         ct = cotangents[0] if len(cotangents) == 1 else cotangents
@@ -252,6 +281,7 @@ def jvp(func, primals, tangents, *, strict: bool = False, has_aux: bool = False)
                                f"Tensor, this is not supported. Tensor is of size {list(p.shape)} while the given "
                                f"forward gradient is of size {list(t.shape)}.")
     from ..ops.creation import zeros_like
+    outer = _gm.state.enabled
     create = _wants_graph((primals, tangents))
     with _gm.enable_grad():
         inputs = [_alias(x) for x in p_leaves]
@@ -267,6 +297,7 @@ def jvp(func, primals, tangents, *, strict: bool = False, has_aux: bool = False)
             if not isinstance(o, Tensor):
                 raise RuntimeError(f"jvp(f, primals, tangents): Expected f(*primals) to return only tensors, got "
                                    f"unsupported type {type(o)}")
+        create = create or (outer and _reaches_outside(out_leaves, inputs))
         # u is a dummy cotangent: g(u) = J^T u is linear in u, so the vjp of g with the tangents is J t.
         us = [zeros_like(o).requires_grad_(True) if o.dtype.is_floating_point or o.dtype.is_complex else None
               for o in out_leaves]
@@ -298,6 +329,7 @@ def _jacobian(func, argnums, has_aux: bool, name: str):
         from ..ops.creation import zeros
         from ..ops.joining import stack
         nums = _check_argnums(argnums, len(args))
+        outer = _gm.state.enabled
         create = _wants_graph(args)
         args = list(args)
         specs, inputs = [], []
@@ -317,6 +349,7 @@ def _jacobian(func, argnums, has_aux: bool, name: str):
                 out, aux = out
             out_leaves, out_spec = _flatten(out)
             per_out = []
+            create = create or (outer and _reaches_outside(out_leaves, inputs))
             for o in out_leaves:
                 if not isinstance(o, Tensor):
                     raise RuntimeError(f"{name}(f, ...)(*args): Expected f to be a function that has non-empty "
