@@ -28,6 +28,7 @@ def _shape_str(shape) -> str:
 
 
 _LETTERS = 'abcdefghijklmnopqrstuvwxyz'
+_BLOCK = 1 << 16  # elements per block of the backward's elementwise tail
 
 
 def _layout(ndim: int, axes: tuple, wshape: tuple):
@@ -48,7 +49,7 @@ def _standardize_grads(g, xhat, invstd, weight, axes, wshape, need_x, need_w, ne
                 np.zeros(wshape, xhat.dtype) if need_b else None)
     sub, ssub, wfull, fold = _layout(xhat.ndim, axes, wshape)
     stat = invstd.shape
-    m = xhat.size // invstd.size if invstd.size else 0
+    m = xhat.size // invstd.size
     w = None if weight is None else weight.reshape(wshape).astype(xhat.dtype, copy=False)
     waxes = tuple(i for i in range(xhat.ndim) if wfull[i] == 1)
     gx = gw = gb = None
@@ -61,27 +62,53 @@ def _standardize_grads(g, xhat, invstd, weight, axes, wshape, need_x, need_w, ne
             gw = gxs.sum(rest, keepdims=True) if rest else gxs
         if need_b:
             gb = gs.sum(rest, keepdims=True) if rest else gs
-        if need_x:
-            scale = invstd if w is None else invstd * w
-            gx = np.multiply(g, scale)
-            c1, c2 = gs * (scale / m), gxs * (scale / m)
     else:
         if need_w:
             gw = np.einsum(f'{sub},{sub}->{"".join(sub[i] for i in range(xhat.ndim) if wfull[i] != 1)}', g, xhat)
         if need_b:
             gb = g.sum(waxes)
-        if need_x:
-            gx = g * w if w is not None else g.copy()
-            c1 = gx.sum(axes, keepdims=True)
-            c2 = np.einsum(f'{sub},{sub}->{ssub}', gx, xhat).reshape(stat)
-            gx *= invstd
-            c1 *= invstd / m
-            c2 *= invstd / m
-    if need_x:
-        t = np.multiply(xhat, c2)
-        t += c1
-        gx -= t
+    if need_x and (fold or w is None):
+        if not fold:
+            gxs = np.einsum(f'{sub},{sub}->{ssub}', g, xhat).reshape(stat)
+            gs = g.sum(axes, keepdims=True)
+        scale = invstd if w is None else invstd * w
+        gx = np.multiply(g, scale)
+        c1, c2 = gs * (scale / m), gxs * (scale / m)
+        _finish_dx(gx, xhat, c2, c1, None)
+    elif need_x:
+        gx = g * w
+        c1 = gx.sum(axes, keepdims=True)
+        c2 = np.einsum(f'{sub},{sub}->{ssub}', gx, xhat).reshape(stat)
+        c1 *= invstd / m
+        c2 *= invstd / m
+        _finish_dx(gx, xhat, c2, c1, invstd)
     return gx, gw, gb
+
+
+def _row_blocks(a) -> list:
+    """Slices along the first axis of about ``_BLOCK`` elements each: an elementwise tail runs block by block, so
+    that its operands stay in cache between passes and its temporary stays small."""
+    n = a.shape[0]
+    step = max(1, _BLOCK // max(1, a.size // n)) if n else 1
+    return [slice(i, i + step) for i in range(0, n, step)]
+
+
+def _at(c, sl):
+    """The part of a broadcast operand (as many dimensions as the data) that meets the block ``sl``."""
+    return c[sl] if c.shape[0] > 1 else c
+
+
+def _finish_dx(gx, xhat, c2, c1, invstd) -> None:
+    """gx = gx * invstd - (xhat * c2 + c1) in place (no invstd: it is already in gx)."""
+    t = None
+    for sl in _row_blocks(gx):
+        xb, gxb = xhat[sl], gx[sl]
+        t = np.empty_like(xb) if t is None or t.shape[0] < xb.shape[0] else t[:xb.shape[0]]
+        if invstd is not None:
+            gxb *= _at(invstd, sl)
+        np.multiply(xb, _at(c2, sl), out=t)
+        t += _at(c1, sl)
+        gxb -= t
 
 
 def _make_standardize(backward_name: str):
