@@ -280,7 +280,22 @@ BAD = [
     ('post_hook_non_leaf', lambda L, x: (x.requires_grad_() * 2).register_post_accumulate_grad_hook(print),
      RuntimeError, 'non-leaf'),
     ('unpack_hook_type', lambda L, x: _bad_unpack(L, x), TypeError, 'unpack_hook expected to be a Tensor'),
+    ('hooks_disabled', lambda L, x: _hooks_when_disabled(L, x), RuntimeError, 'no hooks here'),
+    ('disable_while_hooked', lambda L, x: _disable_when_hooked(L, x), RuntimeError, 'no hooks here'),
+    ('jacrev_chunk', lambda L, x: L.func.jacrev(lambda a: a, chunk_size=0)(x), ValueError, 'chunk_size'),
 ]
+
+
+def _hooks_when_disabled(L, x):
+    with L.autograd.graph.disable_saved_tensors_hooks('no hooks here'):
+        with L.autograd.graph.saved_tensors_hooks(lambda a: a, lambda a: a):
+            pass
+
+
+def _disable_when_hooked(L, x):
+    with L.autograd.graph.saved_tensors_hooks(lambda a: a, lambda a: a):
+        with L.autograd.graph.disable_saved_tensors_hooks('no hooks here'):
+            pass
 
 
 def _bad_unpack(L, x):

@@ -142,11 +142,33 @@ class saved_tensors_hooks:
         self.unpack_hook = unpack_hook
 
     def __enter__(self):
+        if _hooks_disabled[0] is not None:
+            raise RuntimeError(_hooks_disabled[0])
         _saved_hooks.append((self.pack_hook, self.unpack_hook))
         return self
 
     def __exit__(self, *exc):
         _saved_hooks.pop()
+
+
+_hooks_disabled: list = [None]  # the error message while saved_tensors_hooks are disabled
+
+
+class disable_saved_tensors_hooks:
+    """Within this context, using saved_tensors_hooks raises RuntimeError with ``error_message``."""
+
+    def __init__(self, error_message: str):
+        self.error_message = error_message
+
+    def __enter__(self):
+        if _saved_hooks:
+            raise RuntimeError(self.error_message)
+        self.prev = _hooks_disabled[0]
+        _hooks_disabled[0] = self.error_message
+        return self
+
+    def __exit__(self, *exc):
+        _hooks_disabled[0] = self.prev
 
 
 class save_on_cpu(saved_tensors_hooks):
