@@ -51,6 +51,7 @@ CASES = [
     ('Gamma', dict(concentration=_pos(3) * 2, rate=_pos(3)), _pos(2, 3), _LP),
     ('Beta', dict(concentration1=_pos(3), concentration0=_pos(3)), R.uniform(0.1, 0.9, (2, 3)), _LP),
     ('Dirichlet', dict(concentration=_pos(2, 4)), R.dirichlet(np.ones(4), (3, 2)), _LP),
+    ('LogNormal', dict(loc=R.normal(size=3), scale=_pos(3)), _pos(2, 3), _CONT + ('icdf',)),
 ]
 PROPS = {'Categorical': ('mean', 'variance', 'mode'), 'OneHotCategorical': ('mean', 'variance', 'mode'),
          'Bernoulli': ('mean', 'variance', 'stddev', 'mode'), 'Poisson': ('mean', 'variance', 'mode'),
@@ -245,6 +246,53 @@ def test_kl_divergence(name, pp, qp):
     e_kl = ED.kl_divergence(ep, eq)
     t_kl = torch.distributions.kl_divergence(tp, tq)
     _compare(e_kl, t_kl, ep_params + eq_params, tp_params + tq_params)
+
+
+def _transforms(lib):
+    D = lib.distributions
+    scale = lib.tensor([0.5, -2.0, 1.5], dtype=lib.float64, requires_grad=True)
+    return [D.ExpTransform(), D.SigmoidTransform(), D.TanhTransform(), D.SoftplusTransform(),
+            D.PowerTransform(lib.tensor(2.5, dtype=lib.float64)), D.AffineTransform(1.0, -3.0),
+            D.AffineTransform(lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64), scale, event_dim=1),
+            D.ComposeTransform([D.AffineTransform(0.5, 2.0), D.TanhTransform()]),
+            D.ExpTransform().inv], scale
+
+
+@pytest.mark.parametrize('i', range(9))
+def test_transforms(i):
+    et, escale = _transforms(ember)
+    tt, tscale = _transforms(torch)
+    et, tt = et[i], tt[i]
+    xv = R.uniform(0.2, 1.5, (4, 3)) if i in (4, 8) else R.normal(size=(4, 3))
+    ex, tx = ember.tensor(xv, requires_grad=True), torch.tensor(xv, requires_grad=True)
+    ey, ty = et(ex), tt(tx)
+    _compare(ey, ty, [ex, escale], [tx, tscale])
+    _compare(et.log_abs_det_jacobian(ex, ey), tt.log_abs_det_jacobian(tx, ty), [ex, escale], [tx, tscale])
+    _compare(et.inv(ey.detach()), tt.inv(ty.detach()), [escale], [tscale])
+    assert repr(et.codomain) == repr(tt.codomain) and repr(et.domain) == repr(tt.domain)
+
+
+def test_transformed_distribution():
+    def build(lib):
+        D = lib.distributions
+        loc = lib.tensor(R_LOC, requires_grad=True)
+        base = D.Normal(loc, lib.ones(2, 3, dtype=lib.float64))
+        return D.TransformedDistribution(base, [D.AffineTransform(0.5, lib.tensor(R_SCALE), event_dim=1),
+                                                D.SigmoidTransform()]), loc
+    ed, eloc = build(ember)
+    td, tloc = build(torch)
+    assert tuple(ed.batch_shape) == tuple(td.batch_shape) == (2,) and tuple(ed.event_shape) == (3,)
+    v = R.uniform(0.1, 0.9, (5, 2, 3))
+    _compare(ed.log_prob(ember.tensor(v)), td.log_prob(torch.tensor(v)), [eloc], [tloc])
+    assert tuple(ed.rsample((4,)).shape) == (4, 2, 3) and tuple(ed.expand((6, 2)).sample().shape) == (6, 2, 3)
+    assert repr(ed.support) == repr(td.support)
+    tanh = ED.TransformedDistribution(ED.Normal(ember.zeros(3), ember.ones(3)), ED.TanhTransform(cache_size=1))
+    y = tanh.rsample()
+    assert bool(ember.isfinite(tanh.log_prob(y)).all())  # the cache pulls back the exact pre-image
+
+
+R_LOC = R.normal(size=(2, 3))
+R_SCALE = R.uniform(0.5, 2.0, 3)
 
 
 def test_independent_and_register_kl():

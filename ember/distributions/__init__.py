@@ -1,5 +1,5 @@
 """Probability distributions with sampling, densities and KL divergences (``torch.distributions``)."""
-from . import constraints
+from . import constraints, transforms
 from .bernoulli import Bernoulli
 from .categorical import Categorical, OneHotCategorical
 from .distribution import Distribution
@@ -11,8 +11,13 @@ from .laplace import Laplace
 from .multivariate_normal import MultivariateNormal
 from .normal import Normal
 from .poisson import Poisson
+from .transformed_distribution import LogNormal, TransformedDistribution
+from .transforms import (AffineTransform, ComposeTransform, ExpTransform, PowerTransform, SigmoidTransform,
+                         SoftplusTransform, TanhTransform, Transform)
 from .uniform import Uniform
 
-__all__ = ['Bernoulli', 'Beta', 'Categorical', 'Dirichlet', 'Distribution', 'Exponential', 'Gamma', 'Independent',
-           'Laplace', 'MultivariateNormal', 'Normal', 'OneHotCategorical', 'Poisson', 'Uniform', 'constraints',
-           'kl_divergence', 'register_kl']
+__all__ = ['AffineTransform', 'Bernoulli', 'Beta', 'Categorical', 'ComposeTransform', 'Dirichlet', 'Distribution',
+           'ExpTransform', 'Exponential', 'Gamma', 'Independent', 'Laplace', 'LogNormal', 'MultivariateNormal', 'Normal',
+           'OneHotCategorical', 'Poisson', 'PowerTransform', 'SigmoidTransform', 'SoftplusTransform', 'TanhTransform',
+           'Transform', 'TransformedDistribution', 'Uniform', 'constraints', 'kl_divergence', 'register_kl',
+           'transforms']
