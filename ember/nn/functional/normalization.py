@@ -32,12 +32,10 @@ _BLOCK = 1 << 16  # elements per block of the backward's elementwise tail
 
 
 def _layout(ndim: int, axes: tuple, wshape: tuple):
-    """einsum subscripts of the data and of the per-statistic result, the weight's shape padded to ``ndim``,
-    and whether the weight is constant over the normalised axes (so it folds into the per-statistic scale)."""
+    """einsum subscripts of the data and of the per-statistic result, and the weight's shape padded to ``ndim``."""
     sub = _LETTERS[:ndim]
     ssub = ''.join(sub[i] for i in range(ndim) if i not in axes)
-    wfull = (1,) * (ndim - len(wshape)) + tuple(wshape)
-    return sub, ssub, wfull, all(wfull[i] == 1 for i in axes)
+    return sub, ssub, (1,) * (ndim - len(wshape)) + tuple(wshape)
 
 
 def _standardize_grads(g, xhat, invstd, weight, axes, wshape, need_x, need_w, need_b):
@@ -47,41 +45,45 @@ def _standardize_grads(g, xhat, invstd, weight, axes, wshape, need_x, need_w, ne
     if not xhat.size:
         return (np.zeros_like(xhat) if need_x else None, np.zeros(wshape, xhat.dtype) if need_w else None,
                 np.zeros(wshape, xhat.dtype) if need_b else None)
-    sub, ssub, wfull, fold = _layout(xhat.ndim, axes, wshape)
+    sub, ssub, wfull = _layout(xhat.ndim, axes, wshape)
     stat = invstd.shape
     m = xhat.size // invstd.size
-    w = None if weight is None else weight.reshape(wshape).astype(xhat.dtype, copy=False)
+    w = None if weight is None else weight.reshape(wfull).astype(xhat.dtype, copy=False)
     waxes = tuple(i for i in range(xhat.ndim) if wfull[i] == 1)
+    # Normalised axes along which the weight is constant: sum g and g * xhat over them first (one pass each);
+    # the weight then applies to those small partial sums (all of them for batch norm, the channels of a group).
+    wconst = tuple(i for i in axes if w is None or wfull[i] == 1)
     gx = gw = gb = None
-    if fold:
-        # The weight is one number per statistic: sums of g and g * xhat per statistic give everything.
-        gxs = np.einsum(f'{sub},{sub}->{ssub}', g, xhat).reshape(stat)
-        gs = g.sum(axes, keepdims=True) if need_x or need_b else None
-        rest = tuple(i for i in waxes if i not in axes)
-        if need_w:
-            gw = gxs.sum(rest, keepdims=True) if rest else gxs
-        if need_b:
-            gb = gs.sum(rest, keepdims=True) if rest else gs
-    else:
+    if not wconst:
         if need_w:
             gw = np.einsum(f'{sub},{sub}->{"".join(sub[i] for i in range(xhat.ndim) if wfull[i] != 1)}', g, xhat)
         if need_b:
             gb = g.sum(waxes)
-    if need_x and (fold or w is None):
-        if not fold:
-            gxs = np.einsum(f'{sub},{sub}->{ssub}', g, xhat).reshape(stat)
-            gs = g.sum(axes, keepdims=True)
+        if need_x:
+            gx = g * w
+            c1 = gx.sum(axes, keepdims=True)
+            c2 = np.einsum(f'{sub},{sub}->{ssub}', gx, xhat).reshape(stat)
+            c1 *= invstd / m
+            c2 *= invstd / m
+            _finish_dx(gx, xhat, c2, c1, invstd)
+        return gx, gw, gb
+    pshape = tuple(1 if i in wconst else n for i, n in enumerate(xhat.shape))
+    pg = g.sum(wconst, keepdims=True) if need_x or need_b else None
+    pgx = np.einsum(f'{sub},{sub}->{"".join(sub[i] for i in range(xhat.ndim) if i not in wconst)}', g,
+                    xhat).reshape(pshape) if need_x or need_w else None
+    wrest = tuple(i for i in waxes if i not in wconst)
+    if need_w:
+        gw = pgx.sum(wrest, keepdims=True)
+    if need_b:
+        gb = pg.sum(wrest, keepdims=True) if all(wfull[i] == 1 for i in wconst) else g.sum(waxes)
+    if need_x:
+        rest = tuple(i for i in axes if i not in wconst)
+        s1, s2 = (pg, pgx) if w is None else (pg * w, pgx * w)
+        if rest:
+            s1, s2 = s1.sum(rest, keepdims=True), s2.sum(rest, keepdims=True)
         scale = invstd if w is None else invstd * w
         gx = np.multiply(g, scale)
-        c1, c2 = gs * (scale / m), gxs * (scale / m)
-        _finish_dx(gx, xhat, c2, c1, None)
-    elif need_x:
-        gx = g * w
-        c1 = gx.sum(axes, keepdims=True)
-        c2 = np.einsum(f'{sub},{sub}->{ssub}', gx, xhat).reshape(stat)
-        c1 *= invstd / m
-        c2 *= invstd / m
-        _finish_dx(gx, xhat, c2, c1, invstd)
+        _finish_dx(gx, xhat, s2 * (invstd / m), s1 * (invstd / m), None)
     return gx, gw, gb
 
 
@@ -115,7 +117,7 @@ def _make_standardize(backward_name: str):
     @primitive(n_out=3, nondiff_outputs=(1, 2), aux=('xhat', 'invstd'), backward_name=backward_name)
     def op(x, weight, bias, axes, wshape, eps):
         xf = x.astype(np.float32) if x.dtype.itemsize < 4 else x  # half types: statistics in float32
-        sub, ssub, _, _ = _layout(x.ndim, axes, wshape)
+        sub, ssub, _ = _layout(x.ndim, axes, wshape)
         mu = xf.mean(axis=axes, keepdims=True)
         xhat = np.subtract(xf, mu)
         m = xhat.size // mu.size if mu.size else 0
