@@ -52,11 +52,22 @@ CASES = [
     ('Beta', dict(concentration1=_pos(3), concentration0=_pos(3)), R.uniform(0.1, 0.9, (2, 3)), _LP),
     ('Dirichlet', dict(concentration=_pos(2, 4)), R.dirichlet(np.ones(4), (3, 2)), _LP),
     ('LogNormal', dict(loc=R.normal(size=3), scale=_pos(3)), _pos(2, 3), _CONT + ('icdf',)),
+    ('Cauchy', dict(loc=R.normal(size=3), scale=_pos(3)), R.normal(size=(2, 3)), _CONT + ('icdf',)),
+    ('Geometric', dict(probs=R.uniform(0.1, 0.9, 3)), R.integers(0, 5, (2, 3)).astype(float), _LP),
+    ('Geometric', dict(logits=R.normal(size=3)), R.integers(0, 5, (2, 3)).astype(float), _LP),
+    ('Binomial', dict(total_count=np.array([5.0, 5.0, 5.0]), probs=R.uniform(0.1, 0.9, 3)),
+     R.integers(0, 6, (2, 3)).astype(float), _LP),
+    ('Binomial', dict(total_count=7, logits=R.normal(size=(2, 3))), R.integers(0, 8, (2, 3)).astype(float), _LP),
+    ('StudentT', dict(df=np.array([0.8, 1.5, 4.0]), loc=R.normal(size=3), scale=_pos(3)), R.normal(size=(2, 3)),
+     _LP),
+    ('Chi2', dict(df=_pos(3) * 3), _pos(2, 3), _LP),
+    ('HalfNormal', dict(scale=_pos(3)), _pos(2, 3), _CONT + ('icdf',)),
 ]
 PROPS = {'Categorical': ('mean', 'variance', 'mode'), 'OneHotCategorical': ('mean', 'variance', 'mode'),
          'Bernoulli': ('mean', 'variance', 'stddev', 'mode'), 'Poisson': ('mean', 'variance', 'mode'),
          'Gamma': ('mean', 'variance', 'stddev', 'mode'), 'Beta': ('mean', 'variance', 'stddev'),
-         'Dirichlet': ('mean', 'variance')}
+         'Dirichlet': ('mean', 'variance'), 'Binomial': ('mean', 'variance', 'mode'), 'StudentT': ('mean', 'variance'),
+         'Chi2': ('mean', 'variance', 'mode')}
 ICDF_VALUE = R.uniform(0.05, 0.95, (2, 3))
 
 
@@ -133,6 +144,12 @@ STATS = [
     (lambda: ED.Gamma(ember.tensor([0.5, 3.0]), ember.tensor([1.0, 2.0])), 0.05),
     (lambda: ED.Beta(ember.tensor([0.5, 2.0]), ember.tensor([2.0, 3.0])), 0.02),
     (lambda: ED.Dirichlet(ember.tensor([1.0, 2.0, 3.0])), 0.02),
+    (lambda: ED.LogNormal(ember.tensor([0.0]), ember.tensor([0.5])), 0.05),
+    (lambda: ED.Geometric(ember.tensor([0.3, 0.8])), 0.05),
+    (lambda: ED.Binomial(ember.tensor([10.0, 3.0]), ember.tensor([0.3, 0.8])), 0.05),
+    (lambda: ED.StudentT(ember.tensor([6.0]), ember.tensor([1.0]), ember.tensor([2.0])), 0.05),
+    (lambda: ED.Chi2(ember.tensor([3.0])), 0.05),
+    (lambda: ED.HalfNormal(ember.tensor([1.5])), 0.05),
 ]
 
 

@@ -12,7 +12,7 @@ from ember.nn.functional import softplus
 from . import constraints
 from .utils import _sum_rightmost, clamp_probs
 
-__all__ = ['AffineTransform', 'ComposeTransform', 'ExpTransform', 'PowerTransform', 'SigmoidTransform',
+__all__ = ['AbsTransform', 'AffineTransform', 'ComposeTransform', 'ExpTransform', 'PowerTransform', 'SigmoidTransform',
            'SoftplusTransform', 'TanhTransform', 'Transform', 'identity_transform']
 
 
@@ -350,3 +350,20 @@ class AffineTransform(Transform):
             result = self.scale.abs().log()
         result = result.expand(ember.broadcast_shapes(result.shape, x.shape))
         return _sum_rightmost(result, self._event_dim)
+
+
+class AbsTransform(Transform):
+    """y = |x| (not bijective; the inverse picks the non-negative pre-image)."""
+    domain = constraints.real
+    codomain = constraints.positive
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, AbsTransform)
+
+    __hash__ = object.__hash__
+
+    def _call(self, x):
+        return x.abs()
+
+    def _inverse(self, y):
+        return y
