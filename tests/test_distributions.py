@@ -41,7 +41,8 @@ CASES = [
     ('OneHotCategorical', dict(probs=R.uniform(0.1, 1, (2, 4))), np.eye(4)[R.integers(0, 4, (3, 2))], _LP),
     ('Bernoulli', dict(probs=R.uniform(0.1, 0.9, 4)), R.integers(0, 2, (3, 4)).astype(float), _LP),
     ('Bernoulli', dict(logits=R.normal(size=(2, 3))), R.integers(0, 2, (2, 3)).astype(float), _LP),
-    ('Uniform', dict(low=R.uniform(-2, -1, 3), high=R.uniform(1, 2, 3)), R.uniform(0.5, 1.0, (2, 3)), _CONT + ('icdf',)),
+    ('Uniform', dict(low=R.uniform(-2, -1, 3), high=R.uniform(1, 2, 3)), R.uniform(0.5, 1.0, (2, 3)),
+     _CONT + ('icdf',)),
     ('MultivariateNormal', dict(loc=R.normal(size=(2, 3)), scale_tril=_tril(3)), R.normal(size=(4, 2, 3)), _LP),
     ('MultivariateNormal', dict(loc=R.normal(size=3), covariance_matrix=_spd(3, (2,))), R.normal(size=(2, 3)), _LP),
     ('MultivariateNormal', dict(loc=R.normal(size=2), precision_matrix=_spd(2)), R.normal(size=(3, 2)), _LP),
@@ -382,6 +383,17 @@ def _bad_cases(lib):
         lambda: D.kl_divergence(D.MultivariateNormal(t([0.0]), t([[1.0]])),
                                 D.MultivariateNormal(t([0.0, 0.0]), t([[1.0, 0.0], [0.0, 1.0]]))),
         lambda: D.OneHotCategorical(probs=t([0.5, 0.5])).log_prob(t([1.0, 1.0])),
+        lambda: D.Geometric(probs=t([0.0, 0.5])),
+        lambda: D.Binomial(t([-1.0]), probs=t([0.5])),
+        lambda: D.Binomial(t([3.0]), probs=t([0.5])).log_prob(t([4.0])),
+        lambda: D.StudentT(t([-1.0])),
+        lambda: D.Cauchy(t([0.0]), t([0.0])),
+        lambda: D.LogNormal(t([0.0]), t([-1.0])),
+        lambda: D.LogNormal(t([0.0]), t([1.0])).log_prob(t([-1.0])),
+        lambda: D.HalfNormal(t([1.0])).log_prob(t([-1.0])),
+        lambda: D.TransformedDistribution(D.Normal(t([0.0]), t([1.0])), 'exp'),
+        lambda: D.ExpTransform(cache_size=2),
+        lambda: D.Laplace(t([0.0, 0.0]), t([1.0, 1.0])).log_prob(t([0.0, 1.0, 2.0])),
     ]
 
 

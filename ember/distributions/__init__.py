@@ -22,6 +22,7 @@ from .uniform import Uniform
 
 __all__ = ['AbsTransform', 'AffineTransform', 'Bernoulli', 'Beta', 'Binomial', 'Categorical', 'Cauchy', 'Chi2',
            'ComposeTransform', 'Dirichlet', 'Distribution', 'ExpTransform', 'Exponential', 'Gamma', 'Geometric',
-           'HalfNormal', 'Independent', 'Laplace', 'LogNormal', 'MultivariateNormal', 'Normal', 'OneHotCategorical', 'Poisson', 'PowerTransform', 'SigmoidTransform', 'SoftplusTransform', 'StudentT',
-           'TanhTransform', 'Transform', 'TransformedDistribution', 'Uniform', 'constraints', 'kl_divergence', 'register_kl',
+           'HalfNormal', 'Independent', 'Laplace', 'LogNormal', 'MultivariateNormal', 'Normal', 'OneHotCategorical',
+           'Poisson', 'PowerTransform', 'SigmoidTransform', 'SoftplusTransform', 'StudentT', 'TanhTransform',
+           'Transform', 'TransformedDistribution', 'Uniform', 'constraints', 'kl_divergence', 'register_kl',
            'transforms']

@@ -32,8 +32,8 @@ class Geometric(Distribution):
                          validate_args=validate_args)
         if self._validate_args and probs is not None and not bool((self.probs > 0).all()):
             raise ValueError(f"Expected parameter probs ({type(self.probs).__name__} of shape "
-                             f"{tuple(self.probs.shape)}) of distribution {self!r} to satisfy the constraint "
-                             f"{constraints.unit_interval!r}, but found invalid values:\n{self.probs}")
+                             f"{tuple(self.probs.shape)}) of distribution {self!r} to be positive but found "
+                             f"invalid values:\n{self.probs[~(self.probs > 0)]}")
 
     @lazy_property
     def logits(self) -> Tensor:

@@ -107,8 +107,8 @@ def _kl_uniform_uniform(p: Uniform, q: Uniform) -> Tensor:
 @register_kl(MultivariateNormal, MultivariateNormal)
 def _kl_mvn_mvn(p: MultivariateNormal, q: MultivariateNormal) -> Tensor:
     if p.event_shape != q.event_shape:
-        raise ValueError('KL-divergence between two Multivariate Normals with                          different event shapes '
-                         'cannot be computed')
+        raise ValueError('KL-divergence between two Multivariate Normals with                          '
+                         'different event shapes cannot be computed')
     n = p.event_shape[0]
     half_term1 = q._half_log_det() - p._half_log_det()
     Lq, Lp = q._unbroadcasted_scale_tril, p._unbroadcasted_scale_tril
