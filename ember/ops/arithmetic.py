@@ -646,8 +646,8 @@ def _method(fn):
 
 # Clamping and friends use the helpers above, so they are imported after them.
 from .clamp import *  # noqa: E402,F401,F403
-from .clamp import (_addc_, _addcdiv, _addcdiv_, _check_addcdiv, _clamp, _clamp_, _clamp_args, _extremum,  # noqa: E402,F401
-                    _fmax, _fmin, _int_value, _lerp, _lerp_, _maximum, _minimum, _tensor_pair)
+from .clamp import (_addc_, _addcdiv, _addcdiv_, _check_addcdiv, _clamp, _clamp_, _clamp_args, _extremum,
+                    _fmax, _fmin, _int_value, _lerp, _lerp_, _maximum, _minimum, _tensor_pair)  # noqa: E402,F401
 
 bind_methods({
     'add': add, 'sub': _method(sub), 'subtract': _method(sub), 'rsub': _method(rsub), 'mul': mul, 'multiply': mul,

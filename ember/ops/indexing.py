@@ -712,9 +712,9 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None, *, ou
 
 # gather/scatter use the helpers above, so they are imported after them.
 from .scatter import *  # noqa: E402,F401,F403
-from .scatter import (_REDUCE_INIT, _along, _bounds, _check_index_dtype, _pad_to, _prep_gather, _prep_scatter,  # noqa: E402,F401
+from .scatter import (_REDUCE_INIT, _along, _bounds, _check_index_dtype, _pad_to, _prep_gather, _prep_scatter,
                       _reduce_at, _scatter, _scatter_, _scatter_into, _scatter_legacy_reduce, _scatter_reduce,
-                      _scatter_reduce_, _scatter_value, _set)
+                      _scatter_reduce_, _scatter_value, _set)  # noqa: E402,F401
 
 bind_methods({
     '__getitem__': _getitem, '__setitem__': _setitem,

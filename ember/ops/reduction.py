@@ -658,8 +658,8 @@ _cumsum.name, _cumprod.name = 'cumsum', 'cumprod'
 
 # The statistics and the softmax family use the helpers above, so they are imported after them.
 from .statistics import *  # noqa: E402,F401,F403
-from .statistics import (_lower_median, _lower_nanmedian, _median_all, _median_dim, _mode_dim, _mode_index,  # noqa: E402,F401
-                         _nanmedian_all, _nanmedian_dim, _quantile, _std, _var, _var_args)
+from .statistics import (_lower_median, _lower_nanmedian, _median_all, _median_dim, _mode_dim, _mode_index,
+                         _nanmedian_all, _nanmedian_dim, _quantile, _std, _var, _var_args)  # noqa: E402,F401
 from .softmax import *  # noqa: E402,F401,F403
 from .softmax import _log_softmax, _softmax, _softmax_wrapper  # noqa: E402,F401
 
