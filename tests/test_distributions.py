@@ -309,6 +309,31 @@ def test_transformed_distribution():
     assert bool(ember.isfinite(tanh.log_prob(y)).all())  # the cache pulls back the exact pre-image
 
 
+def test_mixture_same_family():
+    logits, locs, scales = R.normal(size=(2, 3)), R.normal(size=(2, 3, 4)), _pos(2, 3, 4)
+
+    def build(lib):
+        D = lib.distributions
+        params = [lib.tensor(a, requires_grad=True) for a in (logits, locs, scales)]
+        comp = D.Independent(D.Normal(params[1], params[2]), 1)
+        return D.MixtureSameFamily(D.Categorical(logits=params[0]), comp), params
+    ed, ep = build(ember)
+    td, tp = build(torch)
+    assert tuple(ed.batch_shape) == (2,) and tuple(ed.event_shape) == (4,)
+    v = R.normal(size=(5, 2, 4))
+    _compare(ed.log_prob(ember.tensor(v)), td.log_prob(torch.tensor(v)), ep, tp)
+    _compare(ed.mean, td.mean, ep, tp)
+    _compare(ed.variance, td.variance, ep, tp)
+    assert tuple(ed.sample((7,)).shape) == (7, 2, 4) and tuple(ed.expand((3, 2)).sample().shape) == (3, 2, 4)
+    ember.manual_seed(0)
+    gmm = ED.MixtureSameFamily(ED.Categorical(probs=ember.tensor([0.3, 0.7])),
+                               ED.Normal(ember.tensor([-2.0, 3.0]), ember.tensor([0.5, 1.0])))
+    s = gmm.sample((50000,))
+    assert abs(s.mean().item() - gmm.mean.item()) < 0.05 and abs(s.var().item() / gmm.variance.item() - 1) < 0.03
+    with pytest.raises(ValueError):
+        ED.MixtureSameFamily(ED.Categorical(logits=ember.zeros(3)), ED.Normal(ember.zeros(2), ember.ones(2)))
+
+
 R_LOC = R.normal(size=(2, 3))
 R_SCALE = R.uniform(0.5, 2.0, 3)
 

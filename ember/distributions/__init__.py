@@ -11,6 +11,7 @@ from .geometric import Geometric
 from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
+from .mixture_same_family import MixtureSameFamily
 from .multivariate_normal import MultivariateNormal
 from .normal import Normal
 from .poisson import Poisson
@@ -20,9 +21,9 @@ from .transforms import (AbsTransform, AffineTransform, ComposeTransform, ExpTra
                          SigmoidTransform, SoftplusTransform, TanhTransform, Transform)
 from .uniform import Uniform
 
-__all__ = ['AbsTransform', 'AffineTransform', 'Bernoulli', 'Beta', 'Binomial', 'Categorical', 'Cauchy', 'Chi2',
-           'ComposeTransform', 'Dirichlet', 'Distribution', 'ExpTransform', 'Exponential', 'Gamma', 'Geometric',
-           'HalfNormal', 'Independent', 'Laplace', 'LogNormal', 'MultivariateNormal', 'Normal', 'OneHotCategorical',
-           'Poisson', 'PowerTransform', 'SigmoidTransform', 'SoftplusTransform', 'StudentT', 'TanhTransform',
-           'Transform', 'TransformedDistribution', 'Uniform', 'constraints', 'kl_divergence', 'register_kl',
-           'transforms']
+__all__ = ['AbsTransform', 'AffineTransform', 'Bernoulli', 'Beta', 'Binomial', 'Categorical', 'Cauchy',
+           'Chi2', 'ComposeTransform', 'constraints', 'Dirichlet', 'Distribution', 'Exponential',
+           'ExpTransform', 'Gamma', 'Geometric', 'HalfNormal', 'Independent', 'kl_divergence', 'Laplace',
+           'LogNormal', 'MixtureSameFamily', 'MultivariateNormal', 'Normal', 'OneHotCategorical', 'Poisson',
+           'PowerTransform', 'register_kl', 'SigmoidTransform', 'SoftplusTransform', 'StudentT',
+           'TanhTransform', 'Transform', 'TransformedDistribution', 'transforms', 'Uniform']
