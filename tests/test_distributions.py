@@ -436,6 +436,16 @@ def test_bad_inputs(i):
     assert e_msg == t_msg
 
 
+def test_two_backwards_from_one_distribution():
+    mu = ember.zeros(3, requires_grad=True)
+    sigma = ember.ones(3, requires_grad=True)
+    d = ED.Normal(mu, sigma)
+    d.log_prob(ember.ones(3)).sum().backward()
+    d.entropy().sum().backward()  # a second loss from the same distribution object, as RL code does
+    np.testing.assert_allclose(sigma.grad.numpy(), [1.0, 1.0, 1.0])
+    np.testing.assert_allclose(mu.grad.numpy(), [1.0, 1.0, 1.0])
+
+
 def test_validate_args_off():
     n = ED.Normal(ember.tensor([0.0]), ember.tensor([-1.0]), validate_args=False)
     assert math.isnan(n.log_prob(ember.tensor([0.0])).item())

@@ -18,7 +18,9 @@ def broadcast_all(*values):
     if like is None:
         return tuple(ember.tensor(float(v), dtype=ember.get_default_dtype()) for v in values)
     tensors = [v if isinstance(v, Tensor) else ember.tensor(v, dtype=like.dtype, device=like.device) for v in values]
-    return tuple(ember.broadcast_tensors(*tensors))
+    shape = ember.broadcast_shapes(*(t.shape for t in tensors))
+    # tensors already of the common shape pass through untouched: no graph node ties them to this distribution
+    return tuple(t if t.shape == shape else t.expand(shape) for t in tensors)
 
 
 def _sum_rightmost(value: Tensor, dim: int) -> Tensor:
