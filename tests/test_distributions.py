@@ -63,12 +63,15 @@ CASES = [
      _LP),
     ('Chi2', dict(df=_pos(3) * 3), _pos(2, 3), _LP),
     ('HalfNormal', dict(scale=_pos(3)), _pos(2, 3), _CONT + ('icdf',)),
+    ('Gumbel', dict(loc=R.normal(size=3), scale=_pos(3)), R.normal(size=(2, 3)), _CONT + ('icdf',)),
+    ('Multinomial', dict(total_count=6, probs=R.uniform(0.1, 1, (2, 3))),
+     np.array([[[1.0, 2.0, 3.0], [6.0, 0.0, 0.0]], [[0.0, 3.0, 3.0], [2.0, 2.0, 2.0]]]), _LP),
 ]
 PROPS = {'Categorical': ('mean', 'variance', 'mode'), 'OneHotCategorical': ('mean', 'variance', 'mode'),
          'Bernoulli': ('mean', 'variance', 'stddev', 'mode'), 'Poisson': ('mean', 'variance', 'mode'),
          'Gamma': ('mean', 'variance', 'stddev', 'mode'), 'Beta': ('mean', 'variance', 'stddev'),
          'Dirichlet': ('mean', 'variance'), 'Binomial': ('mean', 'variance', 'mode'), 'StudentT': ('mean', 'variance'),
-         'Chi2': ('mean', 'variance', 'mode')}
+         'Chi2': ('mean', 'variance', 'mode'), 'Multinomial': ('mean', 'variance')}
 ICDF_VALUE = R.uniform(0.05, 0.95, (2, 3))
 
 
@@ -151,6 +154,8 @@ STATS = [
     (lambda: ED.StudentT(ember.tensor([6.0]), ember.tensor([1.0]), ember.tensor([2.0])), 0.05),
     (lambda: ED.Chi2(ember.tensor([3.0])), 0.05),
     (lambda: ED.HalfNormal(ember.tensor([1.5])), 0.05),
+    (lambda: ED.Gumbel(ember.tensor([1.0]), ember.tensor([2.0])), 0.05),
+    (lambda: ED.Multinomial(10, ember.tensor([0.2, 0.3, 0.5])), 0.05),
 ]
 
 

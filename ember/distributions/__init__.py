@@ -8,10 +8,12 @@ from .distribution import Distribution
 from .exponential import Exponential
 from .gamma import Beta, Dirichlet, Gamma
 from .geometric import Geometric
+from .gumbel import Gumbel
 from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
 from .mixture_same_family import MixtureSameFamily
+from .multinomial import Multinomial
 from .multivariate_normal import MultivariateNormal
 from .normal import Normal
 from .poisson import Poisson
@@ -23,7 +25,8 @@ from .uniform import Uniform
 
 __all__ = ['AbsTransform', 'AffineTransform', 'Bernoulli', 'Beta', 'Binomial', 'Categorical', 'Cauchy',
            'Chi2', 'ComposeTransform', 'constraints', 'Dirichlet', 'Distribution', 'Exponential',
-           'ExpTransform', 'Gamma', 'Geometric', 'HalfNormal', 'Independent', 'kl_divergence', 'Laplace',
-           'LogNormal', 'MixtureSameFamily', 'MultivariateNormal', 'Normal', 'OneHotCategorical', 'Poisson',
-           'PowerTransform', 'register_kl', 'SigmoidTransform', 'SoftplusTransform', 'StudentT',
-           'TanhTransform', 'Transform', 'TransformedDistribution', 'transforms', 'Uniform']
+           'ExpTransform', 'Gamma', 'Geometric', 'Gumbel', 'HalfNormal', 'Independent', 'kl_divergence',
+           'Laplace', 'LogNormal', 'MixtureSameFamily', 'Multinomial', 'MultivariateNormal', 'Normal',
+           'OneHotCategorical', 'Poisson', 'PowerTransform', 'register_kl', 'SigmoidTransform',
+           'SoftplusTransform', 'StudentT', 'TanhTransform', 'Transform', 'TransformedDistribution',
+           'transforms', 'Uniform']
