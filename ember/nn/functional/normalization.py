@@ -39,13 +39,16 @@ def _layout(ndim: int, axes: tuple, wshape: tuple):
 
 
 def _sum(a, axes: tuple):
-    """Sum over ``axes``, keeping them; over trailing axes of a contiguous array, a matrix-vector product with
-    ones (a BLAS kernel, several times faster than NumPy's per-row pairwise sum)."""
-    k = len(axes)
-    if a.flags.c_contiguous and a.dtype.kind == 'f' and a.dtype.itemsize >= 4 and a.size and \
-            axes == tuple(range(a.ndim - k, a.ndim)):
-        r = a.shape[a.ndim - k:]
-        return (a.reshape(-1, math.prod(r)) @ np.ones(math.prod(r), a.dtype)).reshape(a.shape[:a.ndim - k] + (1,) * k)
+    """Sum over ``axes``, keeping them. Over the trailing or the leading axes of a contiguous array, a
+    matrix-vector product with ones: a BLAS kernel, several times faster than NumPy's pairwise sums."""
+    k, n = len(axes), a.ndim
+    if a.flags.c_contiguous and a.dtype.kind == 'f' and a.dtype.itemsize >= 4 and a.size and k < n:
+        if axes == tuple(range(n - k, n)):
+            r = math.prod(a.shape[n - k:])
+            return (a.reshape(-1, r) @ np.ones(r, a.dtype)).reshape(a.shape[:n - k] + (1,) * k)
+        if axes == tuple(range(k)):
+            r = math.prod(a.shape[:k])
+            return (np.ones(r, a.dtype) @ a.reshape(r, -1)).reshape((1,) * k + a.shape[k:])
     return a.sum(axes, keepdims=True)
 
 
@@ -69,7 +72,7 @@ def _standardize_grads(g, xhat, invstd, weight, axes, wshape, need_x, need_w, ne
         if need_w:
             gw = np.einsum(f'{sub},{sub}->{"".join(sub[i] for i in range(xhat.ndim) if wfull[i] != 1)}', g, xhat)
         if need_b:
-            gb = g.sum(waxes)
+            gb = _sum(g, waxes)
         if need_x:
             gx = g * w
             c1 = _sum(gx, axes)
