@@ -1,6 +1,11 @@
 """Benchmark: forward+backward of BatchNorm2d, LayerNorm, GroupNorm and Dropout, ember vs PyTorch, one thread.
 
-Run: .venv/bin/python bench/norm.py
+Run: .venv/bin/python bench/norm.py    (best of 20 steps after one warm-up; the load average is printed)
+
+Times of the large-array cases depend on the C heap's state: glibc hands freed multi-MiB blocks back to the
+system, so fresh NumPy temporaries page-fault on every step. A case run alone can read 2-3 times slower than
+the same case after the others; MALLOC_TRIM_THRESHOLD_=1000000000 MALLOC_MMAP_THRESHOLD_=1000000000 in the
+environment removes that effect.
 """
 import os
 
