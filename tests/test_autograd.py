@@ -1033,3 +1033,19 @@ def test_grad_setter_checks():
             x.grad = lib.ones(2, dtype=lib.float64)
         with pytest.raises(TypeError):
             x.grad = [1.0, 2.0]
+
+
+@needs_torch
+def test_nodes_that_saved_only_shapes_can_run_backward_twice():
+    # PyTorch frees saved tensors after backward; nodes that saved none (expand saves a shape) may run again.
+    for T in (torch, ember):
+        x = T.ones(3, requires_grad=True)
+        w = x.expand(2, 3)
+        w.sum().backward()
+        (w.sum() * 3).backward()
+        assert x.grad.tolist() == [8.0, 8.0, 8.0]
+        y = x.exp()
+        s = y.sum()
+        s.backward()
+        with pytest.raises(RuntimeError, match='backward through the graph a second time'):
+            s.backward()

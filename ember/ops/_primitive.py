@@ -160,7 +160,8 @@ class PrimitiveNode(Node):
             g = tuple(x if x is not None else _zeros_for(self, k) for k, x in enumerate(g))
         args = [_unpack(s, self) for s in saved]
         res = op._vjp(g, *args)
-        if not retain_graph:
+        if not retain_graph and any(type(v) in _HOLDS_TENSORS for v in saved):
+            # Free what holds tensors; a node that saved only shapes and plain values may run again, as in PyTorch.
             self.saved = None
         if type(res) is not tuple:
             res = (res,)
@@ -196,6 +197,9 @@ class _SavedOutputs:
 
     def __init__(self, items):
         self.items = items
+
+
+_HOLDS_TENSORS = (SavedTensor, SavedOutput, _SavedOutputs, list, Tensor)
 
 
 def _conform(g: Tensor, shape: tuple, dt: D.dtype) -> Tensor:
