@@ -135,8 +135,6 @@ OUT_OF_SCOPE = (
     'torch.sparse_coo_tensor', 'torch.masked.', 'torch.nested.', 'Tensor.to_sparse',
     # Asynchronous RPC futures.
     'torch.futures.',
-    # Probability distributions: not built yet.
-    'torch.distributions.',
     # Other libraries built on PyTorch.
     'torchtext.', 'torchaudio.', 'torchrl.', 'tensordict.', 'torchrec.', 'torchao.', 'functorch.',
 )
