@@ -202,7 +202,11 @@ arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, aco
 
 
 def _sigmoid(x):
-    return 1 / (1 + np.exp(-x))
+    # 1 / (1 + exp(-x)) in one buffer: four passes, one allocation (exp overflowing to inf gives the right 0).
+    t = np.negative(x, out=np.empty_like(x))
+    np.exp(t, out=t)
+    t += 1
+    return np.reciprocal(t, out=t)
 
 
 sigmoid = _unary('sigmoid', _sigmoid)
