@@ -270,6 +270,9 @@ class Primitive:
         """Declare the backward of this op (see the module docstring)."""
         names = list(inspect.signature(f).parameters)[1:]
         saves = []
+        if 'out' in self.params and 'out' in names:
+            raise TypeError(f"{self.name}: backward asks for 'out', which names both the output and a forward "
+                            "parameter; rename the parameter")
         for n in names:
             if n == 'out':
                 saves.append(('out', None, None))

@@ -175,7 +175,43 @@ def _(grad, input):
 
 @tanh.vjp
 def _(grad, out):
-    return grad * conj_if_complex(1 - out * out)
+    if out.dtype.category == D.COMPLEX:
+        return grad * conj_if_complex(1 - out * out)
+    return _tanh_backward(grad, out)
+
+
+# Fused backward kernels for the two activations on every hot path (one buffer instead of three temporaries, like
+# PyTorch's tanh_backward / sigmoid_backward); their own backward keeps higher derivatives exact.
+@primitive(backward_name='TanhBackwardBackward0')
+def _tanh_backward(grad, y):
+    """``grad * (1 - y**2)`` for ``y = tanh(x)``."""
+    r = np.multiply(y, y, out=np.empty_like(y))
+    np.subtract(1, r, out=r)
+    r *= grad
+    return r
+
+
+@_tanh_backward.vjp
+def _(gg, grad, y, needs_input_grad):
+    dgrad = _tanh_backward(gg, y) if needs_input_grad[0] else None
+    dy = gg * grad * y * -2 if needs_input_grad[1] else None
+    return dgrad, dy
+
+
+@primitive(backward_name='SigmoidBackwardBackward0')
+def _sigmoid_backward(grad, y):
+    """``grad * y * (1 - y)`` for ``y = sigmoid(x)``."""
+    r = np.subtract(1, y, out=np.empty_like(y))
+    r *= y
+    r *= grad
+    return r
+
+
+@_sigmoid_backward.vjp
+def _(gg, grad, y, needs_input_grad):
+    dgrad = _sigmoid_backward(gg, y) if needs_input_grad[0] else None
+    dy = gg * grad * (1 - 2 * y) if needs_input_grad[1] else None
+    return dgrad, dy
 
 
 @asinh.vjp
@@ -214,7 +250,9 @@ sigmoid = _unary('sigmoid', _sigmoid)
 
 @sigmoid.vjp
 def _(grad, out):
-    return grad * conj_if_complex(out * (1 - out))
+    if out.dtype.category == D.COMPLEX:
+        return grad * conj_if_complex(out * (1 - out))
+    return _sigmoid_backward(grad, out)
 
 
 def _logit(input, eps=None):

@@ -52,8 +52,8 @@ def _(grad, x_shape, indices):
     return _scatter(grad, indices, tuple(x_shape[2:]), True)
 
 
-def _max_pool_fn(x, kernel, stride, dilation, lo, out, unique):
-    return K.max_pool(x, kernel, stride, dilation, lo, out)
+def _max_pool_fn(x, kernel, stride, dilation, lo, out_size, unique):
+    return K.max_pool(x, kernel, stride, dilation, lo, out_size)
 
 
 def _max_pool_vjp(grad, x_shape, indices, unique):
@@ -76,8 +76,8 @@ for _d in (1, 2, 3):
     _max_pool[_d, True].vjp(_max_pool_indices_vjp)
 
 
-def _adaptive_max_fn(x, out):
-    return K.adaptive_max_pool(x, out)
+def _adaptive_max_fn(x, out_size):
+    return K.adaptive_max_pool(x, out_size)
 
 
 def _adaptive_max_vjp(grad, x_shape, out):
