@@ -14,28 +14,7 @@ from support import assert_same, needs_torch, torch
 pytestmark = needs_torch
 
 
-def _conv(x):
-    if isinstance(x, (list, tuple)):
-        return type(x)(_conv(v) for v in x)
-    if isinstance(x, dict):
-        return {k: _conv(v) for k, v in x.items()}
-    return x
-
-
-def both(program, rtol=1e-5, atol=1e-6):
-    e, t = program(ember), program(torch)
-    assert_same(_conv(e), _conv(t), rtol=rtol, atol=atol)
-    return e, t
-
-
-def same_error(program, exc=RuntimeError):
-    """``program(lib)`` raises the same exception class with the same message in ember and torch."""
-    with pytest.raises(exc) as te:
-        program(torch)
-    with pytest.raises(exc) as ee:
-        program(ember)
-    assert type(ee.value) is type(te.value) or issubclass(type(ee.value), exc)
-    assert str(ee.value) == str(te.value), f"\nember: {ee.value}\ntorch: {te.value}"
+from test_autograd import both, same_error  # noqa: E402  (the shared ember-vs-torch runners)
 
 
 # ----------------------------------------------------------------------------------------------- custom Function

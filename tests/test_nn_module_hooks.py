@@ -12,38 +12,7 @@ from support import needs_torch, torch
 pytestmark = needs_torch
 
 
-def both(fn):
-    """``fn(lib)`` run with ember and with torch."""
-    return fn(ember), fn(torch)
-
-
-def check(e, t):
-    """Same results item by item (the message names the first differing item in full)."""
-    if isinstance(e, (list, tuple)) and isinstance(t, (list, tuple)) and len(e) == len(t):
-        for i, (a, b) in enumerate(zip(e, t)):
-            assert a == b, f"item {i}:\n ember: {a!r}\n torch: {b!r}"
-    assert e == t
-
-
-def error_of(fn, lib):
-    try:
-        fn(lib)
-    except Exception as e:  # noqa: BLE001 - the class is what is compared
-        return type(e), str(e)
-    raise AssertionError(f"{lib.__name__}: no exception")
-
-
-def same_error(fn, exact=True):
-    """``fn`` raises the same exception class (and, when ``exact``, the same message) in ember and torch.
-
-    Messages naming a Python class by its module path are compared with ``ember.`` read as ``torch.``.
-    """
-    (ec, em), (tc, tm) = error_of(fn, ember), error_of(fn, torch)
-    em = em.replace("'ember.", "'torch.")
-    assert ec.__name__ == tc.__name__, f"ember raised {ec.__name__}: {em}; torch raised {tc.__name__}: {tm}"
-    if exact:
-        assert em == tm, f"\n ember: {em}\n torch: {tm}"
-    return em
+from test_nn_module import both, check, error_of, same_error  # noqa: E402,F401  (the shared runners)
 
 
 # ----------------------------------------------------------------------------------------------- forward hooks
