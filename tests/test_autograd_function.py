@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import ember
-from support import assert_same, needs_torch, torch
+from support import needs_torch, torch
 
 pytestmark = needs_torch
 
