@@ -384,3 +384,15 @@ def test_module_bad_input(case):
 def test_instance_norm_warns_on_feature_mismatch_without_affine():
     with pytest.warns(UserWarning, match="does not match num_features"):
         enn.InstanceNorm1d(3)(ember.randn(2, 4, 5))
+
+
+@needs_torch
+@pytest.mark.parametrize('fn', [
+    lambda T, x: T.nn.functional.layer_norm(x, (3,)),
+    lambda T, x: T.nn.functional.batch_norm(x, None, None, training=True),
+    lambda T, x: T.nn.functional.group_norm(x, 1),
+])
+def test_integer_input_is_refused_like_torch(fn):
+    for T in (torch, ember):
+        with pytest.raises(NotImplementedError, match="not implemented for 'Long'"):
+            fn(T, T.ones(2, 3, dtype=T.long))

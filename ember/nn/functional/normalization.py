@@ -186,8 +186,10 @@ _layer_norm_op = _make_standardize('NativeLayerNormBackward0')
 _group_norm_op = _make_standardize('NativeGroupNormBackward0')
 
 
-def _check_dtypes(input: Tensor, *others) -> None:
+def _check_dtypes(input: Tensor, *others, kernel: str = 'batch_norm') -> None:
     dt = input.dtype
+    if dt.category < D.FLOAT:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{dt._legacy}\'')
     for t in others:
         if t is not None and t.dtype is not dt and not (dt.itemsize < 4 and t.dtype is D.float32):
             raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
@@ -317,7 +319,7 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None, bi
             raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
                                f"{_shape_str(t.shape)} and normalized_shape = {_shape_str(shape)}")
     _check_normalized(input, shape, ', ')
-    _check_dtypes(input, weight, bias)
+    _check_dtypes(input, weight, bias, kernel='LayerNormKernelImpl')
     axes = tuple(range(input.ndim - len(shape), input.ndim))
     return _layer_norm_op(input, weight, bias, axes, shape, eps)[0]
 
@@ -354,7 +356,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
             raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, "
                                f"but got {name} of shape {_shape_str(t.shape)} and input of shape "
                                f"{_shape_str(input.shape)}")
-    _check_dtypes(input, weight, bias)
+    _check_dtypes(input, weight, bias, kernel='GroupNormKernelImpl')
     x = input.reshape(n, num_groups, c // num_groups, -1)
     y = _group_norm_op(x, weight, bias, (2, 3), (1, num_groups, c // num_groups, 1), eps)[0]
     return y.reshape(input.shape)
