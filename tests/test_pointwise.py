@@ -253,7 +253,7 @@ def test_logit_eps_grad_and_outside():
 
 
 def test_special_functions_high_accuracy_in_float64():
-    mpmath = pytest.importorskip('mpmath')
+    import mpmath  # in the test extra
     x = np.linspace(-6, 6, 241)
     np.testing.assert_allclose(ember.erf(ember.tensor(x)).numpy(), [math.erf(v) for v in x], rtol=1e-13, atol=1e-16)
     np.testing.assert_allclose(ember.erfc(ember.tensor(x)).numpy(), [math.erfc(v) for v in x], rtol=1e-13)

@@ -13,8 +13,7 @@ import ember
 from ember.utils.tensorboard import SummaryWriter
 from ember.utils.tensorboard import _proto
 
-event_accumulator = pytest.importorskip('tensorboard.backend.event_processing.event_accumulator',
-                                        reason="reading event files back needs the tensorboard package")
+from tensorboard.backend.event_processing import event_accumulator  # noqa: E402  (test extra)
 from tensorboard.backend.event_processing.event_file_loader import EventFileLoader  # noqa: E402
 from tensorboard.plugins.hparams import plugin_data_pb2  # noqa: E402
 
@@ -117,7 +116,7 @@ def test_images(tmp_path):
 
 
 def test_figure_text_and_hparams(tmp_path):
-    matplotlib = pytest.importorskip('matplotlib')
+    import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     fig = plt.figure(figsize=(2, 1), dpi=50)

@@ -203,7 +203,7 @@ def test_cifar_pickles(tmp_path, monkeypatch, cls):
 
 
 def test_svhn_mat(tmp_path, monkeypatch):
-    sio = pytest.importorskip('scipy.io', reason="SVHN reads .mat files through scipy (the vision extra)")
+    import scipy.io as sio  # the vision and test extras install scipy
     X = RNG.integers(0, 256, (32, 32, 3, 4), dtype=np.uint8)
     y = np.array([[10], [1], [5], [10]], dtype=np.uint8)
     sio.savemat(tmp_path / 'test_32x32.mat', {'X': X, 'y': y})
