@@ -162,6 +162,41 @@ def _finish(t, create_graph: bool):
     return t if create_graph or not isinstance(t, Tensor) else t.detach()
 
 
+def _finish_tree(tree, create_graph: bool):
+    leaves, spec = _flatten(tree)
+    return _unflatten(spec, [_finish(x, create_graph) for x in leaves])
+
+
+def _split_aux(out, has_aux: bool, where: str) -> tuple:
+    """``(output, aux)`` of ``func``'s result; ``aux`` is None without ``has_aux``."""
+    if not has_aux:
+        return out, None
+    if not (isinstance(out, tuple) and len(out) == 2):
+        raise RuntimeError(f"{where}: output of function f should be a tuple: (output, aux) if has_aux is True")
+    return out
+
+
+def _alias_argnums(args: list, nums) -> tuple[list, list]:
+    """Replace ``args[a]`` for ``a`` in ``nums`` by aliased leaves: ``([(spec, n_leaves)...], all leaves)``."""
+    specs, inputs = [], []
+    for a in nums:
+        leaves, spec = _flatten(args[a])
+        leaves = [_alias(x) for x in leaves]
+        args[a] = _unflatten(spec, leaves)
+        specs.append((spec, len(leaves)))
+        inputs.extend(leaves)
+    return specs, inputs
+
+
+def _regroup(specs: list, flat: list, argnums):
+    """Split ``flat`` (one entry per leaf) back into the trees of the ``argnums`` arguments."""
+    res, k = [], 0
+    for spec, n in specs:
+        res.append(_unflatten(spec, flat[k:k + n]))
+        k += n
+    return res[0] if isinstance(argnums, int) else tuple(res)
+
+
 def grad_and_value(func, argnums=0, has_aux: bool = False):
     """A function returning ``(gradient, value)`` of the scalar ``func`` w.r.t. the arguments in ``argnums``."""
     def wrapper(*args, **kwargs):
@@ -169,21 +204,10 @@ def grad_and_value(func, argnums=0, has_aux: bool = False):
         outer = _gm.state.enabled
         create = _wants_graph(args)
         args = list(args)
-        specs, inputs = [], []
         with _gm.enable_grad():
-            for a in nums:
-                leaves, spec = _flatten(args[a])
-                leaves = [_alias(x) for x in leaves]
-                args[a] = _unflatten(spec, leaves)
-                specs.append((spec, len(leaves)))
-                inputs.extend(leaves)
+            specs, inputs = _alias_argnums(args, nums)
             out = func(*args, **kwargs)
-            aux = None
-            if has_aux:
-                if not (isinstance(out, tuple) and len(out) == 2):
-                    raise RuntimeError("grad_and_value(f)(*args): output of function f should be a tuple: "
-                                       "(output, aux) if has_aux is True")
-                out, aux = out
+            out, aux = _split_aux(out, has_aux, "grad_and_value(f)(*args)")
             create = create or (outer and _reaches_outside([out], inputs))
             if not isinstance(out, Tensor):
                 raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got {type(out)}")
@@ -192,15 +216,10 @@ def grad_and_value(func, argnums=0, has_aux: bool = False):
                                    f"tensor with {out.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs "
                                    f"instead?")
             gs = [_finish(g, create) for g in _grads([out], inputs, [None], create)]
-        res, k = [], 0
-        for spec, n in specs:
-            res.append(_unflatten(spec, gs[k:k + n]))
-            k += n
-        g = res[0] if isinstance(argnums, int) else tuple(res)
+        g = _regroup(specs, gs, argnums)
         value = _finish(out, create)
         if has_aux:
-            leaves, spec = _flatten(aux)
-            return g, (value, _unflatten(spec, [_finish(x, create) for x in leaves]))
+            return g, (value, _finish_tree(aux, create))
         return g, value
     return wrapper
 
@@ -223,12 +242,7 @@ def vjp(func, *primals, has_aux: bool = False):
         leaves, spec = _flatten(primals)
         inputs = [_alias(x) for x in leaves]
         out = func(*_unflatten(spec, inputs))
-        aux = None
-        if has_aux:
-            if not (isinstance(out, tuple) and len(out) == 2):
-                raise RuntimeError("vjp(f, *primals): output of function f should be a tuple: (output, aux) if "
-                                   "has_aux is True")
-            out, aux = out
+        out, aux = _split_aux(out, has_aux, "vjp(f, *primals)")
     out_leaves, out_spec = _flatten(out)
     for o in out_leaves:
         if not isinstance(o, Tensor):
@@ -256,8 +270,7 @@ def vjp(func, *primals, has_aux: bool = False):
 
     result = (_unflatten(out_spec, [_finish(o, create) for o in out_leaves]), vjp_fn)
     if has_aux:
-        aux_leaves, aux_spec = _flatten(aux)
-        return result + (_unflatten(aux_spec, [_finish(x, create) for x in aux_leaves]),)
+        return result + (_finish_tree(aux, create),)
     return result
 
 
@@ -286,12 +299,7 @@ def jvp(func, primals, tangents, *, strict: bool = False, has_aux: bool = False)
     with _gm.enable_grad():
         inputs = [_alias(x) for x in p_leaves]
         out = func(*_unflatten(p_spec, inputs))
-        aux = None
-        if has_aux:
-            if not (isinstance(out, tuple) and len(out) == 2):
-                raise RuntimeError("jvp(f, primals, tangents): output of function f should be a tuple: (output, aux) "
-                                   "if has_aux is True")
-            out, aux = out
+        out, aux = _split_aux(out, has_aux, "jvp(f, primals, tangents)")
         out_leaves, out_spec = _flatten(out)
         for o in out_leaves:
             if not isinstance(o, Tensor):
@@ -317,8 +325,7 @@ def jvp(func, primals, tangents, *, strict: bool = False, has_aux: bool = False)
             outs_t.append(zeros_like(o) if r is None else _finish(r, create))
     res = (_unflatten(out_spec, [_finish(o, create) for o in out_leaves]), _unflatten(out_spec, outs_t))
     if has_aux:
-        aux_leaves, aux_spec = _flatten(aux)
-        return res + (_unflatten(aux_spec, [_finish(x, create) for x in aux_leaves]),)
+        return res + (_finish_tree(aux, create),)
     return res
 
 
@@ -332,21 +339,10 @@ def _jacobian(func, argnums, has_aux: bool, name: str):
         outer = _gm.state.enabled
         create = _wants_graph(args)
         args = list(args)
-        specs, inputs = [], []
         with _gm.enable_grad():
-            for a in nums:
-                leaves, spec = _flatten(args[a])
-                leaves = [_alias(x) for x in leaves]
-                args[a] = _unflatten(spec, leaves)
-                specs.append((spec, len(leaves)))
-                inputs.extend(leaves)
+            specs, inputs = _alias_argnums(args, nums)
             out = func(*args, **kwargs)
-            aux = None
-            if has_aux:
-                if not (isinstance(out, tuple) and len(out) == 2):
-                    raise RuntimeError(f"{name}(f, ...)(*args): output of function f should be a tuple: (output, aux) "
-                                       f"if has_aux is True")
-                out, aux = out
+            out, aux = _split_aux(out, has_aux, f"{name}(f, ...)(*args)")
             out_leaves, out_spec = _flatten(out)
             per_out = []
             create = create or (outer and _reaches_outside(out_leaves, inputs))
@@ -367,15 +363,10 @@ def _jacobian(func, argnums, has_aux: bool, name: str):
                     else:
                         jac = zeros(tuple(o.shape) + tuple(x.shape), dtype=x.dtype)
                     jacs.append(_finish(jac, create))
-                res, k = [], 0
-                for spec, n in specs:
-                    res.append(_unflatten(spec, jacs[k:k + n]))
-                    k += n
-                per_out.append(res[0] if isinstance(argnums, int) else tuple(res))
+                per_out.append(_regroup(specs, jacs, argnums))
         result = _unflatten(out_spec, per_out)
         if has_aux:
-            aux_leaves, aux_spec = _flatten(aux)
-            return result, _unflatten(aux_spec, [_finish(x, create) for x in aux_leaves])
+            return result, _finish_tree(aux, create)
         return result
     return wrapper
 
