@@ -3,7 +3,6 @@ import os
 import sys
 
 import numpy as np
-import pytest
 
 import ember
 from support import needs_torch, torch
