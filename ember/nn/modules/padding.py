@@ -82,46 +82,58 @@ class ZeroPad3d(_ZeroPadNd):
     _dims = 3
 
 
-class ReflectionPad1d(_PadNd):
+class _ReflectionPadNd(_PadNd):
+    _mode = 'reflect'
+
+
+class ReflectionPad1d(_ReflectionPadNd):
     """Pad the last dimension with its reflection (the edge element not repeated)."""
-    _mode, _dims = 'reflect', 1
+    _dims = 1
 
 
-class ReflectionPad2d(_PadNd):
+class ReflectionPad2d(_ReflectionPadNd):
     """Pad the last two dimensions with their reflection."""
-    _mode, _dims = 'reflect', 2
+    _dims = 2
 
 
-class ReflectionPad3d(_PadNd):
+class ReflectionPad3d(_ReflectionPadNd):
     """Pad the last three dimensions with their reflection."""
-    _mode, _dims = 'reflect', 3
+    _dims = 3
 
 
-class ReplicationPad1d(_PadNd):
+class _ReplicationPadNd(_PadNd):
+    _mode = 'replicate'
+
+
+class ReplicationPad1d(_ReplicationPadNd):
     """Pad the last dimension by repeating its edge element."""
-    _mode, _dims = 'replicate', 1
+    _dims = 1
 
 
-class ReplicationPad2d(_PadNd):
+class ReplicationPad2d(_ReplicationPadNd):
     """Pad the last two dimensions by repeating their edge elements."""
-    _mode, _dims = 'replicate', 2
+    _dims = 2
 
 
-class ReplicationPad3d(_PadNd):
+class ReplicationPad3d(_ReplicationPadNd):
     """Pad the last three dimensions by repeating their edge elements."""
-    _mode, _dims = 'replicate', 3
+    _dims = 3
 
 
-class CircularPad1d(_PadNd):
+class _CircularPadNd(_PadNd):
+    _mode = 'circular'
+
+
+class CircularPad1d(_CircularPadNd):
     """Pad the last dimension by wrapping around."""
-    _mode, _dims = 'circular', 1
+    _dims = 1
 
 
-class CircularPad2d(_PadNd):
+class CircularPad2d(_CircularPadNd):
     """Pad the last two dimensions by wrapping around."""
-    _mode, _dims = 'circular', 2
+    _dims = 2
 
 
-class CircularPad3d(_PadNd):
+class CircularPad3d(_CircularPadNd):
     """Pad the last three dimensions by wrapping around."""
-    _mode, _dims = 'circular', 3
+    _dims = 3
