@@ -66,6 +66,15 @@ def _setup_angle(x, name: str, req_sizes: tuple = (2,)) -> list[float]:
     return [float(d) for d in x]
 
 
+def _check_scale_ratio(scale, ratio) -> None:
+    if not isinstance(scale, Sequence):
+        raise TypeError("Scale should be a sequence")
+    if not isinstance(ratio, Sequence):
+        raise TypeError("Ratio should be a sequence")
+    if scale[0] > scale[1] or ratio[0] > ratio[1]:
+        warnings.warn("Scale and ratio should be of kind (min, max)")
+
+
 def _check_fill(fill) -> None:
     if fill is not None and not isinstance(fill, (numbers.Number, tuple, list)):
         raise TypeError("Fill should be either a sequence or a number.")
@@ -296,32 +305,29 @@ class RandomCrop(Module):
         return f"{type(self).__name__}(size={self.size}, padding={self.padding})"
 
 
-class RandomHorizontalFlip(Module):
-    """Mirror left-right with probability ``p``."""
+class _RandomWithP(Module):
+    """A transform applied with probability ``p``."""
 
     def __init__(self, p: float = 0.5):
         super().__init__()
         self.p = p
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(p={self.p})"
+
+
+class RandomHorizontalFlip(_RandomWithP):
+    """Mirror left-right with probability ``p``."""
 
     def forward(self, img):
         return F.hflip(img) if _rand() < self.p else img
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(p={self.p})"
 
-
-class RandomVerticalFlip(Module):
+class RandomVerticalFlip(_RandomWithP):
     """Mirror top-bottom with probability ``p``."""
-
-    def __init__(self, p: float = 0.5):
-        super().__init__()
-        self.p = p
 
     def forward(self, img):
         return F.vflip(img) if _rand() < self.p else img
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(p={self.p})"
 
 
 class RandomResizedCrop(Module):
@@ -331,12 +337,7 @@ class RandomResizedCrop(Module):
                  interpolation=InterpolationMode.BILINEAR, antialias: bool | None = True):
         super().__init__()
         self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
-        if not isinstance(scale, Sequence):
-            raise TypeError("Scale should be a sequence")
-        if not isinstance(ratio, Sequence):
-            raise TypeError("Ratio should be a sequence")
-        if scale[0] > scale[1] or ratio[0] > ratio[1]:
-            warnings.warn("Scale and ratio should be of kind (min, max)")
+        _check_scale_ratio(scale, ratio)
         self.interpolation = _interpolation(interpolation)
         self.antialias, self.scale, self.ratio = antialias, scale, ratio
 
@@ -528,14 +529,14 @@ class RandomAffine(Module):
                 f"shear={self.shear})")
 
 
-class RandomPerspective(Module):
+class RandomPerspective(_RandomWithP):
     """With probability ``p``, a perspective warp moving each corner inwards by up to ``distortion_scale``."""
 
     def __init__(self, distortion_scale: float = 0.5, p: float = 0.5, interpolation=InterpolationMode.BILINEAR,
                  fill=0):
-        super().__init__()
+        super().__init__(p)
         _check_fill(fill)
-        self.p, self.distortion_scale, self.fill = p, distortion_scale, fill
+        self.distortion_scale, self.fill = distortion_scale, fill
         self.interpolation = _interpolation(interpolation)
 
     @staticmethod
@@ -557,9 +558,6 @@ class RandomPerspective(Module):
             return F.perspective(img, start, end, self.interpolation, fill)
         return img
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(p={self.p})"
-
 
 class Grayscale(Module):
     """Convert to grayscale with 1 or 3 output channels."""
@@ -575,21 +573,17 @@ class Grayscale(Module):
         return f"{type(self).__name__}(num_output_channels={self.num_output_channels})"
 
 
-class RandomGrayscale(Module):
+class RandomGrayscale(_RandomWithP):
     """Convert to grayscale (keeping the channel count) with probability ``p``."""
 
     def __init__(self, p: float = 0.1):
-        super().__init__()
-        self.p = p
+        super().__init__(p)
 
     def forward(self, img):
         c = F.get_dimensions(img)[0]
         if _rand() < self.p:
             return F.rgb_to_grayscale(img, num_output_channels=c)
         return img
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(p={self.p})"
 
 
 class RandomErasing(Module):
@@ -602,12 +596,7 @@ class RandomErasing(Module):
             raise TypeError("Argument value should be either a number or str or a sequence")
         if isinstance(value, str) and value != 'random':
             raise ValueError("If value is str, it should be 'random'")
-        if not isinstance(scale, Sequence):
-            raise TypeError("Scale should be a sequence")
-        if not isinstance(ratio, Sequence):
-            raise TypeError("Ratio should be a sequence")
-        if scale[0] > scale[1] or ratio[0] > ratio[1]:
-            warnings.warn("Scale and ratio should be of kind (min, max)")
+        _check_scale_ratio(scale, ratio)
         if scale[0] < 0 or scale[1] > 1:
             raise ValueError("Scale should be between 0 and 1")
         if p < 0 or p > 1:
