@@ -176,8 +176,10 @@ def _split_aux(out, has_aux: bool, where: str) -> tuple:
     return out
 
 
-def _alias_argnums(args: list, nums) -> tuple[list, list]:
-    """Replace ``args[a]`` for ``a`` in ``nums`` by aliased leaves: ``([(spec, n_leaves)...], all leaves)``."""
+def _call_aliased(func, args: tuple, kwargs: dict, nums, has_aux: bool, where: str) -> tuple:
+    """Call ``func`` with the leaves of the ``nums`` arguments aliased (run under grad mode):
+    ``(specs, inputs, out, aux)``, ``specs`` holding ``(tree spec, leaf count)`` per argument."""
+    args = list(args)
     specs, inputs = [], []
     for a in nums:
         leaves, spec = _flatten(args[a])
@@ -185,7 +187,8 @@ def _alias_argnums(args: list, nums) -> tuple[list, list]:
         args[a] = _unflatten(spec, leaves)
         specs.append((spec, len(leaves)))
         inputs.extend(leaves)
-    return specs, inputs
+    out, aux = _split_aux(func(*args, **kwargs), has_aux, where)
+    return specs, inputs, out, aux
 
 
 def _regroup(specs: list, flat: list, argnums):
@@ -203,11 +206,8 @@ def grad_and_value(func, argnums=0, has_aux: bool = False):
         nums = _check_argnums(argnums, len(args))
         outer = _gm.state.enabled
         create = _wants_graph(args)
-        args = list(args)
         with _gm.enable_grad():
-            specs, inputs = _alias_argnums(args, nums)
-            out = func(*args, **kwargs)
-            out, aux = _split_aux(out, has_aux, "grad_and_value(f)(*args)")
+            specs, inputs, out, aux = _call_aliased(func, args, kwargs, nums, has_aux, "grad_and_value(f)(*args)")
             create = create or (outer and _reaches_outside([out], inputs))
             if not isinstance(out, Tensor):
                 raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got {type(out)}")
@@ -338,11 +338,8 @@ def _jacobian(func, argnums, has_aux: bool, name: str):
         nums = _check_argnums(argnums, len(args))
         outer = _gm.state.enabled
         create = _wants_graph(args)
-        args = list(args)
         with _gm.enable_grad():
-            specs, inputs = _alias_argnums(args, nums)
-            out = func(*args, **kwargs)
-            out, aux = _split_aux(out, has_aux, f"{name}(f, ...)(*args)")
+            specs, inputs, out, aux = _call_aliased(func, args, kwargs, nums, has_aux, f"{name}(f, ...)(*args)")
             out_leaves, out_spec = _flatten(out)
             per_out = []
             create = create or (outer and _reaches_outside(out_leaves, inputs))
