@@ -2,36 +2,17 @@
 from __future__ import annotations
 
 import math
-from numbers import Number
 
 import ember
 from ember import Size, Tensor
 
-from . import constraints
-from .distribution import Distribution
-from .utils import broadcast_all
+from ._loc_scale import _LocScale
 
 __all__ = ['Normal']
 
 
-class Normal(Distribution):
+class Normal(_LocScale):
     """Normal distribution parameterised by ``loc`` (mean) and ``scale`` (standard deviation)."""
-    arg_constraints = {'loc': constraints.real, 'scale': constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args: bool | None = None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        batch = Size() if isinstance(loc, Number) and isinstance(scale, Number) else self.loc.size()
-        super().__init__(batch, validate_args=validate_args)
-
-    @property
-    def mean(self) -> Tensor:
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
 
     @property
     def stddev(self) -> Tensor:
